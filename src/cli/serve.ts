@@ -1,0 +1,66 @@
+import type { CollectorSpec } from '../collectors/types.js';
+import type { ExporterConfig } from '../config/config.js';
+import { createApp, listen } from '../server/app.js';
+import { ExpositionCache } from '../server/exposition-cache.js';
+import { createSelfRegistry } from '../server/self-metrics.js';
+import { loadWebConfig, type WebConfig } from '../server/web-config.js';
+import { VERSION } from '../version.js';
+import type { Io } from './main.js';
+import { createRuntime } from './runtime.js';
+
+/** How long shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Runs the exporter until SIGTERM or SIGINT. */
+export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: Io): Promise<number> {
+  let webConfig: WebConfig | null = null;
+  let rt;
+  try {
+    if (config.webConfigFile) webConfig = loadWebConfig(config.webConfigFile);
+    rt = createRuntime(specs, config);
+  } catch (err) {
+    io.stderr(`hostbaseline-exporter: error: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const { log, scheduler, catalog, fs } = rt;
+  const self = createSelfRegistry();
+  const exposition = new ExpositionCache(scheduler, catalog, self);
+  const app = createApp({ scheduler, exposition, telemetryPath: config.telemetryPath, webConfig, log });
+  let server;
+  try {
+    server = await listen(app, config.listenAddress, webConfig);
+  } catch (err) {
+    log.error('cannot listen', { address: config.listenAddress, err: (err as Error).message });
+    return 1;
+  }
+  log.info('hostbaseline exporter started', {
+    version: VERSION,
+    address: server.address,
+    tls: !!webConfig?.tls,
+    rootfs: fs.rootfs,
+    procfs: fs.procfs,
+    sysfs: fs.sysfs,
+    collectors: scheduler.list().map((s) => s.spec.name).join(','),
+  });
+  scheduler.start();
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('shutting down', { signal });
+      const deadline = setTimeout(() => {
+        log.warn('shutdown deadline reached, exiting');
+        resolve(1);
+      }, SHUTDOWN_DEADLINE_MS);
+      deadline.unref();
+      scheduler.stop();
+      await server.close();
+      clearTimeout(deadline);
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { CollectorConfig } from '../collectors/scheduler.js';
+import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';
+import { parseDuration } from '../util/duration.js';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/logger.js';
+import { lastValue, parseArgs, UsageError, type FlagDef, type ParsedArgs } from './flags.js';
+
+export interface ExporterConfig {
+  listenAddress: string;
+  telemetryPath: string;
+  webConfigFile: string | null;
+  rootfs: string;
+  procfs: string | null;
+  sysfs: string | null;
+  stateDir: string;
+  maxFileBytes: number;
+  concurrency: number;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  configFile: string | null;
+  collectors: Map<string, CollectorConfig>;
+  /** Raw `events:` section of the config file, validated by the event pipeline. */
+  events: Record<string, unknown>;
+}
+
+/** Flags every command accepts, with node_exporter's names where the meaning is the same. */
+export const STATIC_FLAGS: FlagDef[] = [
+  { name: 'web.listen-address', kind: 'string', default: ':9855', help: 'Address on which to expose metrics and web interface.' },
+  { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
+  { name: 'web.config.file', kind: 'string', help: 'Path to a web configuration file (exporter-toolkit format: TLS, basic auth).' },
+  { name: 'path.rootfs', kind: 'string', default: '/', help: 'The host root filesystem mountpoint.' },
+  { name: 'path.procfs', kind: 'string', help: 'The host procfs mountpoint (default: <path.rootfs>/proc).' },
+  { name: 'path.sysfs', kind: 'string', help: 'The host sysfs mountpoint (default: <path.rootfs>/sys).' },
+  { name: 'path.state', kind: 'string', default: '/var/lib/hostbaseline', help: 'Directory for the drift baseline and event positions.' },
+  { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector that is not explicitly enabled.' },
+  { name: 'collector.concurrency', kind: 'string', default: '4', help: 'How many collectors may run at once.' },
+  { name: 'collector.max-file-bytes', kind: 'string', default: String(DEFAULT_MAX_FILE_BYTES), help: 'Largest host file a collector reads; larger files fail that collector.' },
+  { name: 'config.file', kind: 'string', help: 'YAML file with per-collector settings (interval, timeout, max_series, options).' },
+  { name: 'log.level', kind: 'string', default: 'info', help: 'Only log messages with the given severity or above: debug, info, warn, error.' },
+  { name: 'log.format', kind: 'string', default: 'logfmt', help: 'Output format of log messages: logfmt or json.' },
+  { name: 'version', kind: 'bool', help: 'Show application version.' },
+  { name: 'help', kind: 'bool', help: 'Show context-sensitive help.' },
+];
+
+const GENERIC_COLLECTOR_KEYS = new Set(['enabled', 'interval', 'timeout', 'max_series']);
+
+function optionFlagName(collector: string, option: OptionSpec): string {
+  return `collector.${collector}.${option.name.replace(/_/g, '-')}`;
+}
+
+/** Builds the lookup of every flag: static, `--collector.<name>` and each collector's options. */
+export function flagTable(specs: CollectorSpec[], extra: FlagDef[] = []): Map<string, FlagDef> {
+  const table = new Map<string, FlagDef>();
+  for (const f of [...STATIC_FLAGS, ...extra]) table.set(f.name, f);
+  for (const s of specs) {
+    table.set(`collector.${s.name}`, {
+      name: `collector.${s.name}`,
+      kind: 'bool',
+      default: s.defaultEnabled,
+      help: `Enable the ${s.name} collector (default: ${s.defaultEnabled ? 'enabled' : 'disabled'}).`,
+    });
+    for (const o of s.options ?? []) {
+      const name = optionFlagName(s.name, o);
+      table.set(name, { name, kind: o.type === 'bool' ? 'bool' : o.type === 'strings' ? 'strings' : 'string', help: o.help });
+    }
+  }
+  return table;
+}
+
+export function lookupIn(table: Map<string, FlagDef>) {
+  return (name: string) => table.get(name) ?? table.get(name.replace(/_/g, '-'));
+}
+
+function coerceOption(where: string, o: OptionSpec, raw: unknown): OptionValue {
+  switch (o.type) {
+    case 'string':
+      if (typeof raw === 'string') return raw;
+      break;
+    case 'int': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+      if (Number.isInteger(n)) return n;
+      break;
+    }
+    case 'bool':
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === 'false') return raw === 'true';
+      break;
+    case 'duration':
+      if (typeof raw === 'number') return raw * 1000;
+      if (typeof raw === 'string') {
+        try {
+          return parseDuration(raw);
+        } catch (err) {
+          throw new UsageError(`${where}: ${(err as Error).message}`);
+        }
+      }
+      break;
+    case 'strings':
+      if (typeof raw === 'string') return [raw];
+      if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[];
+      break;
+  }
+  throw new UsageError(`${where}: expected ${o.type}, got ${JSON.stringify(raw)}`);
+}
+
+function durationOf(where: string, raw: unknown): number {
+  if (typeof raw === 'number' && raw > 0) return raw * 1000;
+  if (typeof raw === 'string') {
+    try {
+      const ms = parseDuration(raw);
+      if (ms > 0) return ms;
+    } catch (err) {
+      throw new UsageError(`${where}: ${(err as Error).message}`);
+    }
+  }
+  throw new UsageError(`${where}: expected a positive duration such as 30s, got ${JSON.stringify(raw)}`);
+}
+
+interface FileConfig {
+  collectors: Record<string, Record<string, unknown>>;
+  events: Record<string, unknown>;
+}
+
+/** Reads and validates the YAML config file; every error names the file and the key. */
+export function readConfigFile(file: string, specs: CollectorSpec[]): FileConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`config file ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new UsageError(`config file ${file}: invalid YAML: ${(err as Error).message}`);
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc) || doc === null) throw new UsageError(`config file ${file}: expected a mapping`);
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    if (k !== 'collectors' && k !== 'events') throw new UsageError(`config file ${file}: unknown key "${k}" (expected collectors, events)`);
+  }
+  const names = new Set(specs.map((s) => s.name));
+  const collectors = (d.collectors ?? {}) as Record<string, unknown>;
+  if (typeof collectors !== 'object' || Array.isArray(collectors)) throw new UsageError(`config file ${file}: collectors must be a mapping`);
+  for (const [name, section] of Object.entries(collectors)) {
+    if (!names.has(name)) throw new UsageError(`config file ${file}: unknown collector "${name}"`);
+    if (section !== null && (typeof section !== 'object' || Array.isArray(section)))
+      throw new UsageError(`config file ${file}: collectors.${name} must be a mapping`);
+  }
+  const events = (d.events ?? {}) as Record<string, unknown>;
+  if (typeof events !== 'object' || Array.isArray(events)) throw new UsageError(`config file ${file}: events must be a mapping`);
+  return { collectors: collectors as Record<string, Record<string, unknown>>, events };
+}
+
+function stringFlag(args: ParsedArgs, name: string, fallback: string): string {
+  const v = lastValue(args, name);
+  return typeof v === 'string' ? v : fallback;
+}
+
+function positiveInt(flag: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`flag --${flag}: expected a positive integer, got "${v}"`);
+  return Number(v);
+}
+
+/** Resolves the exporter's configuration: flags win over the config file, which wins over defaults. */
+export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): ExporterConfig {
+  const logLevel = stringFlag(args, 'log.level', 'info');
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`flag --log.level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = stringFlag(args, 'log.format', 'logfmt');
+  if (logFormat !== 'logfmt' && logFormat !== 'json') throw new UsageError(`flag --log.format: "${logFormat}" is not logfmt or json`);
+  const telemetryPath = stringFlag(args, 'web.telemetry-path', '/metrics');
+  if (!telemetryPath.startsWith('/')) throw new UsageError(`flag --web.telemetry-path: must start with "/"`);
+
+  const configFile = (lastValue(args, 'config.file') as string | undefined) ?? null;
+  const file: FileConfig = configFile ? readConfigFile(configFile, specs) : { collectors: {}, events: {} };
+  const disableDefaults = lastValue(args, 'collector.disable-defaults') === true;
+
+  const collectors = new Map<string, CollectorConfig>();
+  for (const spec of specs) {
+    const section = file.collectors[spec.name] ?? {};
+    const where = `config file ${configFile}: collectors.${spec.name}`;
+    const optionSpecs = new Map((spec.options ?? []).map((o) => [o.name, o]));
+    for (const k of Object.keys(section)) {
+      if (!GENERIC_COLLECTOR_KEYS.has(k) && !optionSpecs.has(k)) {
+        const known = [...GENERIC_COLLECTOR_KEYS, ...optionSpecs.keys()].join(', ');
+        throw new UsageError(`${where}: unknown key "${k}" (known: ${known})`);
+      }
+    }
+    let enabled = disableDefaults ? false : spec.defaultEnabled;
+    if (section.enabled !== undefined) {
+      if (typeof section.enabled !== 'boolean') throw new UsageError(`${where}.enabled: expected true or false`);
+      enabled = section.enabled;
+    }
+    const flagEnabled = lastValue(args, `collector.${spec.name}`);
+    if (typeof flagEnabled === 'boolean') enabled = flagEnabled;
+
+    const interval = section.interval === undefined ? spec.interval : durationOf(`${where}.interval`, section.interval);
+    const timeout = section.timeout === undefined ? spec.timeout : durationOf(`${where}.timeout`, section.timeout);
+    let maxSeries: number | undefined;
+    if (section.max_series !== undefined) {
+      if (!Number.isInteger(section.max_series) || (section.max_series as number) < 0)
+        throw new UsageError(`${where}.max_series: expected a non-negative integer`);
+      maxSeries = section.max_series as number;
+    }
+    const options: Record<string, OptionValue> = {};
+    for (const o of spec.options ?? []) {
+      let v: OptionValue = o.default;
+      if (section[o.name] !== undefined) v = coerceOption(`${where}.${o.name}`, o, section[o.name]);
+      const flagName = optionFlagName(spec.name, o);
+      const given = args.values.get(flagName);
+      if (given && given.length > 0) {
+        v = o.type === 'strings' ? (given as string[]) : coerceOption(`flag --${flagName}`, o, given[given.length - 1]);
+      }
+      options[o.name] = v;
+    }
+    collectors.set(spec.name, { enabled, interval, timeout, ...(maxSeries !== undefined ? { maxSeries } : {}), options });
+  }
+
+  return {
+    listenAddress: stringFlag(args, 'web.listen-address', ':9855'),
+    telemetryPath,
+    webConfigFile: (lastValue(args, 'web.config.file') as string | undefined) ?? null,
+    rootfs: stringFlag(args, 'path.rootfs', '/'),
+    procfs: (lastValue(args, 'path.procfs') as string | undefined) ?? null,
+    sysfs: (lastValue(args, 'path.sysfs') as string | undefined) ?? null,
+    stateDir: stringFlag(args, 'path.state', '/var/lib/hostbaseline'),
+    maxFileBytes: positiveInt('collector.max-file-bytes', stringFlag(args, 'collector.max-file-bytes', String(DEFAULT_MAX_FILE_BYTES))),
+    concurrency: positiveInt('collector.concurrency', stringFlag(args, 'collector.concurrency', '4')),
+    logLevel: logLevel as LogLevel,
+    logFormat,
+    configFile,
+    collectors,
+    events: file.events,
+  };
+}
+
+export { parseArgs, UsageError };

@@ -1,0 +1,333 @@
+import { constants as C, realpathSync, type Stats } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+
+const posix = path.posix;
+
+/** Default size cap of one read: large enough for a big dpkg status file, small enough to never exhaust memory. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Same limit as Linux's MAXSYMLINKS. */
+const MAX_SYMLINK_HOPS = 40;
+const CHUNK = 64 * 1024;
+
+export type HostFsErrorCode =
+  | 'ENOENT'
+  | 'EACCES'
+  | 'ELOOP'
+  | 'ETOOBIG'
+  | 'ENOTREG'
+  | 'ENOTDIR'
+  | 'EINVAL'
+  | 'EIO';
+
+const REASONS: Record<HostFsErrorCode, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  ELOOP: 'too many levels of symbolic links',
+  ETOOBIG: 'file too large',
+  ENOTREG: 'not a regular file',
+  ENOTDIR: 'not a directory',
+  EINVAL: 'invalid path',
+  EIO: 'I/O error',
+};
+
+/** A failed host read; the message always names the host path and the reason. */
+export class HostFsError extends Error {
+  constructor(
+    readonly hostPath: string,
+    readonly code: HostFsErrorCode,
+    detail?: string,
+  ) {
+    super(`${hostPath}: ${REASONS[code]}${detail ? ` (${detail})` : ''}`);
+    this.name = 'HostFsError';
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof HostFsError && (err.code === 'ENOENT' || err.code === 'ENOTDIR');
+}
+
+function wrap(hostPath: string, err: unknown): HostFsError {
+  if (err instanceof HostFsError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ESRCH': // a /proc/<pid> entry of a process that just exited
+      return new HostFsError(hostPath, 'ENOENT');
+    case 'ENOTDIR':
+      return new HostFsError(hostPath, 'ENOTDIR');
+    case 'EACCES':
+    case 'EPERM':
+      return new HostFsError(hostPath, 'EACCES');
+    case 'ELOOP':
+      return new HostFsError(hostPath, 'ELOOP');
+    case 'EISDIR':
+      return new HostFsError(hostPath, 'ENOTREG', 'is a directory');
+    default:
+      return new HostFsError(hostPath, 'EIO', (err as Error).message);
+  }
+}
+
+export interface HostFsOptions {
+  /** The host's `/` (`--path.rootfs`). */
+  rootfs: string;
+  /** The host's `/proc` (`--path.procfs`); defaults to `<rootfs>/proc`. */
+  procfs?: string;
+  /** The host's `/sys` (`--path.sysfs`); defaults to `<rootfs>/sys`. */
+  sysfs?: string;
+  maxFileBytes?: number;
+}
+
+export interface ReadOptions {
+  maxBytes?: number;
+}
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+export interface DirEntry {
+  name: string;
+  type: EntryType;
+}
+
+function realRoot(dir: string, flag: string, required = true): string {
+  try {
+    return realpathSync(path.resolve(dir));
+  } catch (err) {
+    // A derived default (<rootfs>/proc of a host tree without one) just reads as empty.
+    if (!required) return path.resolve(dir);
+    throw new Error(`${flag}=${dir}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Every read of the host goes through here. Paths are host paths ("/etc/passwd");
+ * they are resolved inside the host root, symbolic links included: an absolute
+ * link target is taken relative to the root and ".." never climbs above it.
+ * Reads are size-capped and never trust stat sizes (procfs reports 0).
+ */
+export class HostFs {
+  readonly rootfs: string;
+  readonly procfs: string;
+  readonly sysfs: string;
+  readonly maxFileBytes: number;
+
+  constructor(opts: HostFsOptions) {
+    this.rootfs = realRoot(opts.rootfs, '--path.rootfs');
+    this.procfs = realRoot(opts.procfs ?? posix.join(this.rootfs, 'proc'), '--path.procfs', opts.procfs !== undefined);
+    this.sysfs = realRoot(opts.sysfs ?? posix.join(this.rootfs, 'sys'), '--path.sysfs', opts.sysfs !== undefined);
+    this.maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** Maps a canonical host path to the path on this machine, without following links. */
+  private map(hostPath: string): string {
+    if (hostPath === '/proc' || hostPath.startsWith('/proc/')) return this.procfs + hostPath.slice(5);
+    if (hostPath === '/sys' || hostPath.startsWith('/sys/')) return this.sysfs + hostPath.slice(4);
+    return this.rootfs === '/' ? hostPath : this.rootfs + (hostPath === '/' ? '' : hostPath);
+  }
+
+  private rootOf(real: string): string {
+    for (const r of [this.procfs, this.sysfs, this.rootfs]) {
+      if (real === r || real.startsWith(r === '/' ? '/' : r + '/')) return r;
+    }
+    return '';
+  }
+
+  private static check(hostPath: string): string {
+    if (!hostPath.startsWith('/') || hostPath.includes('\0')) throw new HostFsError(hostPath, 'EINVAL', 'host paths are absolute');
+    return posix.normalize(hostPath);
+  }
+
+  /**
+   * Resolves symbolic links of a host path inside the host root and returns the
+   * canonical host path. Missing trailing components are kept as they are.
+   */
+  async canonical(hostPath: string): Promise<string> {
+    const normal = HostFs.check(hostPath);
+    const real = this.map(normal);
+    // Fast path: the kernel's realpath equals the lexical path, so no link was followed.
+    try {
+      if ((await fsp.realpath(real)) === real) return normal;
+    } catch {
+      // fall through to the careful walk, which reports the right error
+    }
+    return this.walkLinks(normal);
+  }
+
+  private async walkLinks(normal: string): Promise<string> {
+    const pending = normal.split('/').filter(Boolean).reverse();
+    const done: string[] = [];
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.pop()!;
+      if (part === '.') continue;
+      if (part === '..') {
+        done.pop(); // at the root, ".." stays at the root
+        continue;
+      }
+      const candidate = '/' + [...done, part].join('/');
+      let st: Stats;
+      try {
+        st = await fsp.lstat(this.map(candidate));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+          // Nothing to follow below a missing component: keep the rest lexically.
+          done.push(part, ...pending.reverse());
+          return '/' + done.join('/');
+        }
+        throw wrap(normal, err);
+      }
+      if (!st.isSymbolicLink()) {
+        done.push(part);
+        continue;
+      }
+      if (++hops > MAX_SYMLINK_HOPS) throw new HostFsError(normal, 'ELOOP');
+      let target: string;
+      try {
+        target = await fsp.readlink(this.map(candidate));
+      } catch (err) {
+        throw wrap(normal, err);
+      }
+      if (target.startsWith('/')) done.length = 0;
+      pending.push(...target.split('/').filter(Boolean).reverse());
+    }
+    return '/' + done.join('/');
+  }
+
+  /** The path on this machine of a host path, links resolved inside the root. */
+  async realPath(hostPath: string): Promise<string> {
+    const real = this.map(await this.canonical(hostPath));
+    if (!this.rootOf(real)) throw new HostFsError(hostPath, 'EINVAL', 'outside the host root');
+    return real;
+  }
+
+  async readBytes(hostPath: string, opts: ReadOptions = {}): Promise<Buffer> {
+    const max = opts.maxBytes ?? this.maxFileBytes;
+    const real = await this.realPath(hostPath);
+    let fh: fsp.FileHandle;
+    try {
+      // O_NONBLOCK: opening a FIFO must never wait for a writer.
+      fh = await fsp.open(real, C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new HostFsError(hostPath, 'ENOTREG');
+      if (st.size > max) throw new HostFsError(hostPath, 'ETOOBIG', `${st.size} bytes, limit ${max}`);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK, max + 1 - total));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+        if (total > max) throw new HostFsError(hostPath, 'ETOOBIG', `more than ${max} bytes`);
+        chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      }
+      return Buffer.concat(chunks, total);
+    } catch (err) {
+      throw wrap(hostPath, err);
+    } finally {
+      await fh.close().catch(() => {});
+    }
+  }
+
+  async readText(hostPath: string, opts: ReadOptions = {}): Promise<string> {
+    return (await this.readBytes(hostPath, opts)).toString('utf8');
+  }
+
+  /** Like readText, but a missing file is `null` (a source this host does not have). */
+  async readTextIfExists(hostPath: string, opts: ReadOptions = {}): Promise<string | null> {
+    try {
+      return await this.readText(hostPath, opts);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async readBytesIfExists(hostPath: string, opts: ReadOptions = {}): Promise<Buffer | null> {
+    try {
+      return await this.readBytes(hostPath, opts);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Directory entries, sorted by name. */
+  async readdir(hostPath: string): Promise<DirEntry[]> {
+    const real = await this.realPath(hostPath);
+    try {
+      const entries = await fsp.readdir(real, { withFileTypes: true });
+      return entries
+        .map((e) => ({
+          name: e.name,
+          type: (e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other') as EntryType,
+        }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+  }
+
+  async readdirIfExists(hostPath: string): Promise<DirEntry[] | null> {
+    try {
+      return await this.readdir(hostPath);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** stat, following links inside the root. */
+  async stat(hostPath: string): Promise<Stats> {
+    const real = await this.realPath(hostPath);
+    try {
+      return await fsp.stat(real);
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+  }
+
+  async statIfExists(hostPath: string): Promise<Stats | null> {
+    try {
+      return await this.stat(hostPath);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** lstat of the entry itself; links in the parent directories are resolved inside the root. */
+  async lstat(hostPath: string): Promise<Stats> {
+    const normal = HostFs.check(hostPath);
+    const parent = await this.canonical(posix.dirname(normal));
+    try {
+      return await fsp.lstat(this.map(posix.join(parent, posix.basename(normal))));
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+  }
+
+  /** The raw target of a symbolic link (e.g. `/proc/<pid>/exe`), not followed. */
+  async readlink(hostPath: string): Promise<string> {
+    const normal = HostFs.check(hostPath);
+    const parent = await this.canonical(posix.dirname(normal));
+    try {
+      return await fsp.readlink(this.map(posix.join(parent, posix.basename(normal))));
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+  }
+
+  async exists(hostPath: string): Promise<boolean> {
+    try {
+      await this.stat(hostPath);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+}
