@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { CollectorConfig } from '../collectors/scheduler.js';
 import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
+import { EVENT_FLAGS } from '../events/flags.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';
 import { parseDuration } from '../util/duration.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/logger.js';
@@ -23,6 +24,8 @@ export interface ExporterConfig {
   collectors: Map<string, CollectorConfig>;
   /** Raw `events:` section of the config file, validated by the event pipeline. */
   events: Record<string, unknown>;
+  /** The parsed command line, for flags owned by other modules (EVENT_FLAGS). */
+  args: ParsedArgs;
 }
 
 /** Flags every command accepts, with node_exporter's names where the meaning is the same. */
@@ -53,7 +56,7 @@ function optionFlagName(collector: string, option: OptionSpec): string {
 /** Builds the lookup of every flag: static, `--collector.<name>` and each collector's options. */
 export function flagTable(specs: CollectorSpec[], extra: FlagDef[] = []): Map<string, FlagDef> {
   const table = new Map<string, FlagDef>();
-  for (const f of [...STATIC_FLAGS, ...extra]) table.set(f.name, f);
+  for (const f of [...STATIC_FLAGS, ...EVENT_FLAGS, ...extra]) table.set(f.name, f);
   for (const s of specs) {
     table.set(`collector.${s.name}`, {
       name: `collector.${s.name}`,
@@ -234,6 +237,7 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     configFile,
     collectors,
     events: file.events,
+    args,
   };
 }
 

@@ -1,0 +1,3 @@
+import type { CollectorSpec } from '../types.js';
+
+export const networkCollectors: CollectorSpec[] = [];
