@@ -50,13 +50,15 @@ function listCollectors(specs: CollectorSpec[], config: ExporterConfig): string 
 
 /** The command line: `serve` (default), `list`, `collect`. Returns the exit code. */
 export async function run(argv: string[], io: Io, specs: CollectorSpec[] = allCollectors()): Promise<number> {
-  const command = ['list', 'collect', 'serve'].includes(argv[0] ?? '') ? argv[0]! : 'serve';
-  const rest = command === argv[0] ? argv.slice(1) : argv;
-  const table = flagTable(specs, command === 'collect' ? COLLECT_FLAGS : []);
+  const table = flagTable(specs, COLLECT_FLAGS);
   let args: ParsedArgs;
   let config: ExporterConfig;
+  let command = 'serve';
   try {
-    args = parseArgs(rest, lookupIn(table));
+    args = parseArgs(argv, lookupIn(table));
+    // The subcommand may stand before or after the flags, as with kingpin.
+    if (['list', 'collect', 'serve'].includes(args.positionals[0] ?? '')) command = args.positionals.shift()!;
+    if (command !== 'collect' && args.values.has('format')) throw new UsageError('--format applies to the collect command only');
     if (lastValue(args, 'help') === true) {
       io.stdout(helpText(table));
       return 0;
