@@ -33,15 +33,6 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
     log.error('cannot listen', { address: config.listenAddress, err: (err as Error).message });
     return 1;
   }
-  log.info('hostbaseline exporter started', {
-    version: VERSION,
-    address: server.address,
-    tls: !!webConfig?.tls,
-    rootfs: fs.rootfs,
-    procfs: fs.procfs,
-    sysfs: fs.sysfs,
-    collectors: scheduler.list().map((s) => s.spec.name).join(','),
-  });
   scheduler.start();
 
   return new Promise<number>((resolve) => {
@@ -62,5 +53,15 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
+    // Announced only once the signal handlers are in place.
+    log.info('hostbaseline exporter started', {
+      version: VERSION,
+      address: server.address,
+      tls: !!webConfig?.tls,
+      rootfs: fs.rootfs,
+      procfs: fs.procfs,
+      sysfs: fs.sysfs,
+      collectors: scheduler.list().map((s) => s.spec.name).join(','),
+    });
   });
 }

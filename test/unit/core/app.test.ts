@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineCollector, type FactTable } from '../../../src/collectors/types.js';
+import { loadCatalog } from '../../../src/metrics/catalog.js';
+import { createApp, listen, parseListenAddress, type RunningServer } from '../../../src/server/app.js';
+import { ExpositionCache } from '../../../src/server/exposition-cache.js';
+import { createSelfRegistry } from '../../../src/server/self-metrics.js';
+import { memoryLogger } from '../../../src/util/logger.js';
+import { fixturePath, schedulerFor } from '../../helpers.js';
+
+let server: RunningServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe('HTTP app with a hanging collector', () => {
+  it('is not ready and still serves /metrics at once from the cache', async () => {
+    const hang = defineCollector({
+      name: 'os_release',
+      area: 'system',
+      description: 'hangs',
+      defaultEnabled: true,
+      interval: 60_000,
+      timeout: 60_000,
+      tables: [{ name: 'os_release', key: ['id'], description: '' }],
+      collect: () => new Promise<FactTable[]>(() => {}),
+    });
+    const scheduler = schedulerFor([hang], fixturePath('host-empty'));
+    void scheduler.runNow('os_release');
+    const app = createApp({
+      scheduler,
+      exposition: new ExpositionCache(scheduler, loadCatalog(), createSelfRegistry()),
+      telemetryPath: '/metrics',
+      webConfig: null,
+      log: memoryLogger(),
+    });
+    server = await listen(app, '127.0.0.1:0', null);
+    const ready = await fetch(`http://${server.address}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.text()).toContain('os_release');
+    const t0 = performance.now();
+    const metrics = await fetch(`http://${server.address}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(await metrics.text()).toContain('hostbaseline_build_info');
+    scheduler.stop();
+  });
+});
+
+describe('listen address', () => {
+  it('parses node_exporter forms', () => {
+    expect(parseListenAddress(':9855')).toEqual({ host: undefined, port: 9855 });
+    expect(parseListenAddress('127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(parseListenAddress('[::1]:9855')).toEqual({ host: '::1', port: 9855 });
+    expect(() => parseListenAddress('9855')).toThrow(/not host:port/);
+    expect(() => parseListenAddress(':99999')).toThrow(/out of range/);
+  });
+});
