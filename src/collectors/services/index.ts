@@ -1,3 +1,4 @@
 import type { CollectorSpec } from '../types.js';
+import { cron } from './cron.js';
 
-export const servicesCollectors: CollectorSpec[] = [];
+export const servicesCollectors: CollectorSpec[] = [cron];
