@@ -1,3 +1,4 @@
 import type { CollectorSpec } from '../types.js';
+import { deb } from './deb.js';
 
-export const softwareCollectors: CollectorSpec[] = [];
+export const softwareCollectors: CollectorSpec[] = [deb];
