@@ -1,3 +1,6 @@
 import type { CollectorSpec } from '../types.js';
+import { groups } from './groups.js';
+import { shadow } from './shadow.js';
+import { users } from './users.js';
 
-export const usersCollectors: CollectorSpec[] = [];
+export const usersCollectors: CollectorSpec[] = [users, groups, shadow];
