@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { HostFs } from '../../host/hostfs.js';
+
+/** Hex sha256, the fingerprint used when content itself must not leave the host. */
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface ContentLine {
+  /** 1-based line number, for parse-error messages. */
+  no: number;
+  text: string;
+}
+
+/** Trimmed lines that are neither blank nor comments (`#` by default). */
+export function contentLines(text: string, commentChars = '#'): ContentLine[] {
+  const out: ContentLine[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (t === '' || commentChars.includes(t[0]!)) continue;
+    out.push({ no: i + 1, text: t });
+  }
+  return out;
+}
+
+/**
+ * Names of the configuration files of a drop-in directory (`*.conf`), sorted.
+ * Subdirectories are not configuration files and are skipped, as the tools that
+ * read these directories do; a missing directory is an empty list.
+ */
+export async function dropInFiles(fs: HostFs, dir: string, suffix: string): Promise<string[]> {
+  const entries = (await fs.readdirIfExists(dir)) ?? [];
+  return entries.filter((e) => e.type !== 'dir' && e.name.endsWith(suffix) && !e.name.startsWith('.')).map((e) => e.name);
+}
+
+/** Decodes the octal escapes (`\040` = space) that the kernel and fstab use in fields. */
+export function decodeOctalEscapes(s: string): string {
+  if (!s.includes('\\')) return s;
+  const chars = Array.from(s); // code points, so non-ASCII text survives
+  const bytes: number[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const octal = chars[i] === '\\' ? chars.slice(i + 1, i + 4).join('') : '';
+    if (/^[0-3][0-7]{2}$/.test(octal)) {
+      bytes.push(parseInt(octal, 8));
+      i += 3;
+    } else bytes.push(...Buffer.from(chars[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
