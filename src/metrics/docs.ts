@@ -7,7 +7,7 @@ export function renderCatalogDocs(catalog: Catalog): string {
   const out: string[] = [
     '# Metric and event catalog',
     '',
-    '<!-- Generated from metrics/*.yaml by `npm run catalog:docs`; do not edit by hand. -->',
+    '<!-- Generated from metrics/*.yaml by `npm run docs`; do not edit by hand. -->',
     '',
     'Every family the exporter serves is declared in `metrics/*.yaml`: its type, help, labels, the collector and',
     'fact table it comes from, and its cardinality. Per-item families (one series per row) are capped; what a cap',

@@ -57,6 +57,14 @@ describe('metric catalog', () => {
 
   it('metrics/README.md is generated from the current catalog', () => {
     const current = readFileSync(path.join(REPO, 'metrics', 'README.md'), 'utf8');
-    expect(current, 'run `npm run catalog:docs`').toBe(renderCatalogDocs(catalog));
+    expect(current, 'run `npm run docs`').toBe(renderCatalogDocs(catalog));
+  });
+});
+
+describe('README', () => {
+  it('lists every registered collector with its options (npm run docs)', async () => {
+    const { renderCollectorTable } = await import('../../src/metrics/collector-docs.js');
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(readme, 'run `npm run docs`').toContain(renderCollectorTable(specs));
   });
 });
