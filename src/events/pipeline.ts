@@ -1,0 +1,229 @@
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import { LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { VERSION } from '../version.js';
+import type { EventMetrics } from './metrics.js';
+import type { EventSeverity, EventSink, EventSourceName, SecurityEvent } from './types.js';
+
+const SEVERITY: Record<EventSeverity, SeverityNumber> = {
+  INFO: SeverityNumber.INFO,
+  WARN: SeverityNumber.WARN,
+  ERROR: SeverityNumber.ERROR,
+};
+
+/** Attribute naming the source of a record (fim, audit, syslog, drift). */
+export const SOURCE_ATTRIBUTE = 'hostbaseline.event.source';
+
+export interface PipelineOptions {
+  exporter: LogRecordExporter;
+  resource: Resource;
+  clock: Clock;
+  log: Logger;
+  metrics: EventMetrics;
+  queueSize: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** First retry delay after a failed export; doubles up to retryMaxMs. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
+}
+
+/**
+ * Bounded queue in front of the OTLP exporter. Records wait here while the receiver is
+ * slow or down; a failed batch stays at the head and is retried with exponential backoff,
+ * so nothing is lost until the queue is full — then new records are dropped and counted.
+ */
+class QueueProcessor implements LogRecordProcessor {
+  readonly queue: SdkLogRecord[] = [];
+  private exporting = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  onEmit(record: SdkLogRecord): void {
+    const source = String(record.attributes[SOURCE_ATTRIBUTE] ?? 'unknown');
+    if (this.closed) {
+      this.o.metrics.dropped(source, 'shutdown');
+      return;
+    }
+    if (this.queue.length >= this.o.queueSize) {
+      this.o.metrics.dropped(source, 'queue_full');
+      return;
+    }
+    this.queue.push(record);
+    this.o.metrics.setQueueLength(this.queue.length);
+    if (this.queue.length >= this.o.batchSize) this.pump();
+    else this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer || this.retryTimer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, this.o.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Sends the head of the queue unless an export or a backoff is in progress. */
+  pump(): void {
+    if (this.exporting || this.retryTimer || this.queue.length === 0) {
+      if (this.queue.length === 0) this.notifyIdle();
+      return;
+    }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.queue.slice(0, this.o.batchSize) as ReadableLogRecord[];
+    this.exporting = true;
+    let settled = false;
+    const done = (result: ExportResult) => {
+      if (settled) return;
+      settled = true;
+      this.exporting = false;
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.queue.splice(0, batch.length);
+        this.o.metrics.exported(batch.length);
+        this.o.metrics.setQueueLength(this.queue.length);
+        if (this.failures > 0) this.o.log.info('event export recovered', { after_failures: this.failures, queued: this.queue.length });
+        this.failures = 0;
+        // Next turn: the exporter releases its concurrency slot only after this callback.
+        if (this.queue.length >= this.o.batchSize || (this.closed && this.queue.length > 0)) setImmediate(() => this.pump());
+        else if (this.queue.length > 0) this.arm();
+        else this.notifyIdle();
+        return;
+      }
+      this.failures++;
+      this.o.metrics.exportFailure();
+      const initial = this.o.retryInitialMs ?? 1000;
+      const max = this.o.retryMaxMs ?? 30_000;
+      const random = this.o.random ?? Math.random;
+      const delay = Math.min(max, initial * 2 ** Math.min(this.failures - 1, 20)) * (0.8 + 0.4 * random());
+      this.o.log.warn('event export failed, will retry', {
+        err: result.error?.message ?? 'unknown error',
+        attempt: this.failures,
+        retry_in_ms: Math.round(delay),
+        queued: this.queue.length,
+      });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.pump();
+      }, delay);
+      this.retryTimer.unref();
+      this.notifyIdle();
+    };
+    try {
+      this.o.exporter.export(batch, done);
+    } catch (err) {
+      done({ code: ExportResultCode.FAILED, error: err as Error });
+    }
+  }
+
+  private notifyIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private nextIdle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drains the queue until empty or the deadline; what is left is counted as dropped. */
+  async drain(deadlineMs: number): Promise<number> {
+    const end = Date.now() + deadlineMs;
+    while (this.queue.length > 0 && Date.now() < end) {
+      if (this.retryTimer) {
+        // Shutting down: retry now instead of waiting out the backoff.
+        clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+      }
+      const idle = this.nextIdle();
+      this.pump();
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([idle, new Promise<void>((r) => (t = setTimeout(r, Math.max(0, end - Date.now()))))]);
+      clearTimeout(t);
+      if (this.retryTimer && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, Math.min(200, Math.max(0, end - Date.now()))));
+      }
+    }
+    return this.queue.length;
+  }
+
+  close(): SdkLogRecord[] {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
+    return this.queue.splice(0);
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.drain(5_000);
+  }
+
+  async shutdown(): Promise<void> {}
+}
+
+/** The event pipeline: sources emit typed events; they leave as OTLP log records. */
+export class EventPipeline implements EventSink {
+  private readonly provider: LoggerProvider;
+  private readonly processor: QueueProcessor;
+  private readonly logger;
+
+  constructor(private readonly o: PipelineOptions) {
+    this.processor = new QueueProcessor(o);
+    this.provider = new LoggerProvider({
+      resource: o.resource,
+      processors: [this.processor],
+      // A long audit argv or a drift value must not blow up a record.
+      logRecordLimits: { attributeValueLengthLimit: 4096, attributeCountLimit: 128 },
+    });
+    this.logger = this.provider.getLogger('hostbaseline', VERSION);
+  }
+
+  emit(source: EventSourceName, e: SecurityEvent): void {
+    this.o.metrics.produced(source, e.name);
+    this.logger.emit({
+      eventName: e.name,
+      timestamp: e.time,
+      observedTimestamp: this.o.clock.now(),
+      severityNumber: SEVERITY[e.severity],
+      severityText: e.severity,
+      body: e.name,
+      attributes: { ...e.attributes, [SOURCE_ATTRIBUTE]: source },
+    });
+  }
+
+  dropped(source: EventSourceName, reason: string, count = 1): void {
+    this.o.metrics.dropped(source, reason, count);
+  }
+
+  get queueLength(): number {
+    return this.processor.queue.length;
+  }
+
+  /** Sends what is queued now (tests, benchmarks). */
+  async flush(deadlineMs = 5_000): Promise<void> {
+    await this.processor.drain(deadlineMs);
+  }
+
+  /** Flushes within the deadline, counts the rest as dropped, and closes the exporter. */
+  async shutdown(deadlineMs: number): Promise<void> {
+    const left = await this.processor.drain(deadlineMs);
+    const rest = this.processor.close();
+    for (const r of rest) this.o.metrics.dropped(String(r.attributes[SOURCE_ATTRIBUTE] ?? 'unknown'), 'shutdown');
+    if (left > 0) this.o.log.warn('events left unsent at shutdown', { dropped: left });
+    await Promise.race([this.o.exporter.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
+}
