@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deb } from '../../src/collectors/software/deb.js';
-import { collectOnce } from '../helpers.js';
+import { rpm } from '../../src/collectors/software/rpm.js';
+import { collectOnce, tempDir } from '../helpers.js';
 
 const CI = process.env.CI === 'true';
 
@@ -49,5 +50,63 @@ describe.skipIf(!dpkg.run)('deb collector against this machine (dpkg-query)', ()
     const got = sorted(tables.packages!.map((r) => `${r.name} ${r.version} ${r.arch}`));
     expect(got).toEqual(expected);
     expect(tables.package_count).toEqual([{ manager: 'deb', count: expected.length }]);
+  });
+});
+
+/** A tiny spec: no files (or one), noarch unless an arch is given. */
+function spec(p: { name: string; version: string; release: string; epoch?: number; file?: boolean }): string {
+  return [
+    `Name: ${p.name}`,
+    `Version: ${p.version}`,
+    `Release: ${p.release}`,
+    ...(p.epoch !== undefined ? [`Epoch: ${p.epoch}`] : []),
+    'Summary: hostbaseline test package',
+    'License: MIT',
+    'BuildArch: noarch',
+    '%description',
+    'A package built by the hostbaseline accuracy test.',
+    ...(p.file ? ['%install', 'mkdir -p %{buildroot}/usr/share/hb-test', 'echo hi > %{buildroot}/usr/share/hb-test/%{name}.txt'] : []),
+    '%files',
+    ...(p.file ? ['/usr/share/hb-test/%{name}.txt'] : []),
+    '',
+  ].join('\n');
+}
+
+const rpmTools = withTools(['rpm', 'rpmbuild']);
+describe.skipIf(!rpmTools.run)('rpm collector against a database written by rpm itself', () => {
+  it('reports the same packages as rpm -qa on a scratch rpmdb.sqlite', { timeout: 60_000 }, async () => {
+    expect(rpmTools.missing, 'rpm and rpmbuild must be installed in CI').toEqual([]);
+    const work = tempDir('hb-rpm-');
+    const top = path.join(work, 'build');
+    const root = path.join(work, 'root');
+    mkdirSync(path.join(top, 'SPECS'), { recursive: true });
+    mkdirSync(path.join(root, 'var/lib/rpm'), { recursive: true });
+    const sqlite = ['--define', '_db_backend sqlite'];
+    const packages = [
+      { name: 'hb-alpha', version: '1.2.3', release: '4', epoch: 2 },
+      { name: 'hb-beta', version: '0.9', release: '1.fc40', file: true },
+      { name: 'hb-gamma', version: '2024.01.15', release: '7' },
+    ];
+    for (const p of packages) {
+      const file = path.join(top, 'SPECS', `${p.name}.spec`);
+      writeFileSync(file, spec(p));
+      execFileSync('rpmbuild', ['--define', `_topdir ${top}`, ...sqlite, '-bb', file], { stdio: 'pipe' });
+    }
+    const rpms = readdirSync(path.join(top, 'RPMS', 'noarch')).map((f) => path.join(top, 'RPMS', 'noarch', f));
+    expect(rpms).toHaveLength(3);
+    const db = ['--root', root, '--dbpath', '/var/lib/rpm', ...sqlite];
+    execFileSync('rpm', [...db, '-i', '--nodeps', '--justdb', ...rpms], { stdio: 'pipe' });
+    expect(readdirSync(path.join(root, 'var/lib/rpm'))).toContain('rpmdb.sqlite');
+
+    const qf = '%{NAME} %|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE} %{ARCH} %{INSTALLTIME} %{SOURCERPM}\n';
+    const expected = sorted(execFileSync('rpm', [...db, '-qa', '--qf', qf], { encoding: 'utf8' }).split('\n'));
+    expect(expected).toHaveLength(3);
+
+    const { state, tables } = await collectOnce(rpm, root);
+    expect(state.success, state.lastError ?? '').toBe(true);
+    expect(state.parseErrorsTotal).toBe(0);
+    const got = sorted(tables.packages!.map((r) => `${r.name} ${r.version} ${r.arch} ${r.install_time} ${r.source_rpm}`));
+    expect(got).toEqual(expected);
+    expect(tables.package_count).toEqual([{ manager: 'rpm', count: 3 }]);
   });
 });

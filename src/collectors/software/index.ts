@@ -1,4 +1,5 @@
 import type { CollectorSpec } from '../types.js';
 import { deb } from './deb.js';
+import { rpm } from './rpm.js';
 
-export const softwareCollectors: CollectorSpec[] = [deb];
+export const softwareCollectors: CollectorSpec[] = [deb, rpm];

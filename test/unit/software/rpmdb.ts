@@ -1,0 +1,30 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { encodeRpmHeader, rpmPackageTags, type RpmPackage } from '../../../src/collectors/software/rpm.parse.js';
+
+export type FakeRpm = Partial<RpmPackage> & { name: string; version: string; release: string };
+
+/** Writes an rpmdb.sqlite with rpm's Packages(hnum, blob) table; blobs given raw are stored as they are. */
+export function writeRpmdb(file: string, packages: (FakeRpm | Buffer)[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = DELETE');
+  db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
+  const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
+  db.transaction(() => {
+    for (const p of packages) insert.run(Buffer.isBuffer(p) ? p : encodeRpmHeader(rpmPackageTags(p)));
+  })();
+  db.exec('VACUUM');
+  db.close();
+}
+
+/** The packages of the host-a fixture database (a RHEL-like layer on the Debian-like host). */
+export const HOST_A_RPMS: FakeRpm[] = [
+  { name: 'bash', version: '5.1.8', release: '9.el9', arch: 'x86_64', installTime: 1736935200, sourceRpm: 'bash-5.1.8-9.el9.src.rpm', size: 7738634 },
+  { name: 'openssl-libs', version: '3.0.7', release: '27.el9', epoch: 1, arch: 'x86_64', installTime: 1736935260, sourceRpm: 'openssl-3.0.7-27.el9.src.rpm', size: 6439316 },
+  { name: 'kernel-core', version: '5.14.0', release: '427.13.1.el9_4', arch: 'x86_64', installTime: 1736935300, sourceRpm: 'kernel-5.14.0-427.13.1.el9_4.src.rpm', size: 66998012 },
+  { name: 'kernel-core', version: '5.14.0', release: '503.14.1.el9_5', arch: 'x86_64', installTime: 1739613700, sourceRpm: 'kernel-5.14.0-503.14.1.el9_5.src.rpm', size: 67123456 },
+  { name: 'tzdata', version: '2024a', release: '1.el9', arch: 'noarch', installTime: 1736935320, sourceRpm: 'tzdata-2024a-1.el9.src.rpm', size: 1725140 },
+  { name: 'gpg-pubkey', version: 'fd431d51', release: '4ae0493b', installTime: 1736935100 },
+];
