@@ -1,0 +1,97 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { TableSpec } from '../../../src/collectors/types.js';
+import { diffTable, DriftDiffer } from '../../../src/drift/differ.js';
+import type { EventSink, SecurityEvent } from '../../../src/events/types.js';
+import { memoryLogger } from '../../../src/util/logger.js';
+import { tempDir } from '../../helpers.js';
+
+const users: TableSpec = { name: 'users', key: ['name'], description: 'users', drift: true, volatile: ['last_seen'] };
+const facts: TableSpec = { name: 'facts', key: ['k'], description: 'not a drift table' };
+
+function sink() {
+  const events: SecurityEvent[] = [];
+  const dropped: [string, string, number][] = [];
+  const s: EventSink = { emit: (_src, e) => events.push(e), dropped: (src, reason, n = 1) => dropped.push([src, reason, n]) };
+  return { s, events, dropped };
+}
+
+describe('diffTable', () => {
+  it('finds added, removed and changed rows by key, ignoring volatile columns', () => {
+    const before = [
+      { name: 'alice', uid: 1000, shell: '/bin/bash', last_seen: 1 },
+      { name: 'bob', uid: 1001, shell: '/bin/sh', last_seen: 1 },
+    ];
+    const after = [
+      { name: 'alice', uid: 1000, shell: '/bin/bash', last_seen: 99 },
+      { name: 'bob', uid: 0, shell: '/bin/sh', last_seen: 1 },
+      { name: 'eve', uid: 0, shell: '/bin/bash', last_seen: 1 },
+    ];
+    const changes = diffTable(users, before, after);
+    expect(changes.map((c) => [c.kind, c.key, c.columns])).toEqual([
+      ['changed', { name: 'bob' }, ['uid']],
+      ['added', { name: 'eve' }, []],
+    ]);
+    expect(diffTable(users, after, before).map((c) => c.kind)).toEqual(['changed', 'removed']);
+  });
+});
+
+describe('DriftDiffer', () => {
+  it('sends one snapshot on the first run ever, then differences; a restart does not re-announce', () => {
+    const state = tempDir();
+    const a = sink();
+    const d = new DriftDiffer({ sink: a.s, stateDir: state, log: memoryLogger(), maxPerTable: 100 });
+    const rows1 = [{ name: 'alice', uid: 1000, last_seen: 1 }];
+    d.onTables('users', [users, facts], [{ name: 'users', rows: rows1 }, { name: 'facts', rows: [{ k: 'x' }] }], 1000);
+    expect(a.events).toEqual([
+      { name: 'hostbaseline.drift.snapshot', severity: 'INFO', time: 1000, attributes: { 'hostbaseline.collector': 'users', 'hostbaseline.table': 'users', 'hostbaseline.drift.rows': 1 } },
+    ]);
+    expect(readdirSync(`${state}/drift`)).toEqual(['users.users.json']);
+
+    // A new process with the same state directory: nothing to announce for an unchanged table.
+    const b = sink();
+    const d2 = new DriftDiffer({ sink: b.s, stateDir: state, log: memoryLogger(), maxPerTable: 100 });
+    d2.onTables('users', [users], [{ name: 'users', rows: [{ name: 'alice', uid: 1000, last_seen: 50 }] }], 2000);
+    expect(b.events).toEqual([]);
+    d2.onTables('users', [users], [{ name: 'users', rows: [{ name: 'alice', uid: 0, last_seen: 50 }, { name: 'mallory', uid: 0, last_seen: 3 }] }], 3000);
+    expect(b.events.map((e) => [e.name, e.attributes['hostbaseline.drift.key']])).toEqual([
+      ['hostbaseline.drift.changed', '{"name":"alice"}'],
+      ['hostbaseline.drift.added', '{"name":"mallory"}'],
+    ]);
+    expect(b.events[0]!.attributes).toMatchObject({
+      'hostbaseline.drift.changed_columns': ['uid'],
+      'hostbaseline.drift.old': '{"uid":1000}',
+      'hostbaseline.drift.new': '{"uid":0}',
+    });
+    expect(b.events[1]!.attributes['hostbaseline.drift.row']).toBe('{"name":"mallory","uid":0}');
+    d2.onTables('users', [users], [{ name: 'users', rows: [] }], 4000);
+    expect(b.events.slice(2).map((e) => e.name)).toEqual(['hostbaseline.drift.removed', 'hostbaseline.drift.removed']);
+  });
+
+  it('caps events per table and refresh with a summary', () => {
+    const a = sink();
+    const d = new DriftDiffer({ sink: a.s, stateDir: tempDir(), log: memoryLogger(), maxPerTable: 3 });
+    d.onTables('users', [users], [{ name: 'users', rows: [] }], 1);
+    const many = Array.from({ length: 10 }, (_, i) => ({ name: `u${i}`, uid: i }));
+    d.onTables('users', [users], [{ name: 'users', rows: many }], 2);
+    expect(a.events.map((e) => e.name)).toEqual([
+      'hostbaseline.drift.snapshot',
+      'hostbaseline.drift.added',
+      'hostbaseline.drift.added',
+      'hostbaseline.drift.added',
+      'hostbaseline.drift.summary',
+    ]);
+    expect(a.events[4]!.attributes).toMatchObject({ 'hostbaseline.drift.added': 10, 'hostbaseline.drift.not_sent': 7 });
+    expect(a.dropped).toEqual([['drift', 'per_table_cap', 7]]);
+  });
+
+  it('treats an unreadable baseline file as a first run', async () => {
+    const state = tempDir();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${state}/drift`);
+    writeFileSync(`${state}/drift/users.users.json`, '{not json');
+    const a = sink();
+    new DriftDiffer({ sink: a.s, stateDir: state, log: memoryLogger(), maxPerTable: 3 }).onTables('users', [users], [{ name: 'users', rows: [] }], 1);
+    expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot']);
+  });
+});
