@@ -1,5 +1,6 @@
 import type { CollectorSpec } from '../types.js';
 import { kernel } from './kernel.js';
+import { kernelModules } from './kernel-modules.js';
 import { osRelease } from './os-release.js';
 
-export const systemCollectors: CollectorSpec[] = [osRelease, kernel];
+export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules];

@@ -1,0 +1,124 @@
+import type { HostFs } from '../../host/hostfs.js';
+import type { CollectContext, FactRow } from '../types.js';
+import { defineCollector, MINUTE, SECOND } from '../types.js';
+import { readValue } from './common.js';
+import {
+  decodeTaintMask,
+  isCompressedModule,
+  parseModulesBuiltin,
+  parseModulesDep,
+  parseProcModules,
+  parseTaintMask,
+  signatureOf,
+  treeOfPath,
+  type ModuleTree,
+  type Signature,
+} from './kernel-modules.parse.js';
+import { parseProcVersion } from './kernel.parse.js';
+
+async function runningRelease(fs: HostFs): Promise<string> {
+  const release = await readValue(fs, '/proc/sys/kernel/osrelease');
+  if (release) return release;
+  const version = await fs.readTextIfExists('/proc/version');
+  return (version && parseProcVersion(version)?.release) || '';
+}
+
+/**
+ * Whether a module file carries the kernel's appended signature. The whole file
+ * is read (the host reader has no tail read), so results are kept per path, size
+ * and mtime: a file is read again only when it changes.
+ */
+async function signatureOfFile(ctx: CollectContext, file: string, maxBytes: number): Promise<Signature> {
+  if (isCompressedModule(file)) return 'unknown';
+  const st = await ctx.fs.statIfExists(file);
+  if (!st?.isFile() || st.size > maxBytes) return 'unknown';
+  const key = `sig:${file}:${st.size}:${st.mtimeMs}`;
+  const cached = ctx.memo.get(key) as Signature | undefined;
+  if (cached) return cached;
+  const bytes = await ctx.fs.readBytesIfExists(file, { maxBytes });
+  const sig = bytes === null ? 'unknown' : signatureOf(bytes);
+  for (const k of ctx.memo.keys()) if (k.startsWith(`sig:${file}:`)) ctx.memo.delete(k);
+  ctx.memo.set(key, sig);
+  return sig;
+}
+
+export const kernelModules = defineCollector({
+  name: 'kernel_modules',
+  area: 'system',
+  description:
+    'Loaded kernel modules (/proc/modules) with their taint letters, whether each is in-tree or out-of-tree and signed (from /lib/modules/<running release>), and the kernel taint mask decoded.',
+  defaultEnabled: true,
+  interval: 5 * MINUTE,
+  timeout: 30 * SECOND,
+  tables: [
+    { name: 'kernel_modules', key: ['name'], description: 'One row per loaded module.', drift: true, volatile: ['refcount', 'used_by'] },
+    { name: 'kernel_modules_summary', key: [], description: 'Counts of loaded modules and the kernel taint mask.' },
+    { name: 'kernel_taint', key: ['flag'], description: 'The bits of /proc/sys/kernel/tainted, set or not.', drift: true },
+  ],
+  options: [
+    { name: 'check_signatures', type: 'bool', default: true, help: 'Read uncompressed module files to see whether they carry an appended signature.' },
+    { name: 'max_module_bytes', type: 'int', default: 64 * 1024 * 1024, help: 'Larger module files are not read; their signature is reported as unknown.' },
+  ],
+  async collect(ctx) {
+    const { fs } = ctx;
+    const release = await runningRelease(fs);
+    const modulesText = await fs.readTextIfExists('/proc/modules');
+    const loaded = modulesText === null ? [] : parseProcModules(modulesText, (line, reason) => ctx.parseError('/proc/modules', `line ${line}: ${reason}`));
+    const base = release ? `/lib/modules/${release}` : '';
+    const depText = base && loaded.length ? await fs.readTextIfExists(`${base}/modules.dep`) : null;
+    const files = depText === null ? new Map<string, string>() : parseModulesDep(depText);
+    const builtinText = base ? await fs.readTextIfExists(`${base}/modules.builtin`) : null;
+    const builtin = builtinText === null ? null : parseModulesBuiltin(builtinText);
+
+    const rows: FactRow[] = [];
+    for (const m of loaded) {
+      if (ctx.signal.aborted) throw new Error('kernel_modules: timed out');
+      const sysTaint = (await readValue(fs, `/sys/module/${m.name}/taint`)) ?? '';
+      const taints = [...new Set(m.taints + sysTaint)].sort().join('');
+      const rel = files.get(m.name);
+      const file = rel === undefined ? '' : rel.startsWith('/') ? rel : `${base}/${rel}`;
+      const tree: ModuleTree = taints.includes('O') ? 'out_of_tree' : rel ? treeOfPath(rel) : 'unknown';
+      let signature: Signature = 'unknown';
+      if (taints.includes('E')) signature = 'unsigned'; // the kernel itself found no valid signature
+      else if (file && ctx.options.check_signatures) signature = await signatureOfFile(ctx, file, Number(ctx.options.max_module_bytes));
+      rows.push({
+        name: m.name,
+        size_bytes: m.size,
+        refcount: m.refcount,
+        used_by: m.usedBy.join(','),
+        state: m.state,
+        taints,
+        file,
+        tree,
+        signature,
+        proprietary: taints.includes('P'),
+        forced: taints.includes('F'),
+        staging: taints.includes('C'),
+      });
+    }
+
+    const maskText = await fs.readTextIfExists('/proc/sys/kernel/tainted');
+    const mask = maskText === null ? null : parseTaintMask(maskText);
+    if (maskText !== null && mask === null) throw new Error('/proc/sys/kernel/tainted: not a decimal number');
+    const taintRows: FactRow[] =
+      mask === null ? [] : decodeTaintMask(mask).map((f) => ({ bit: f.bit, flag: f.name, letter: f.letter, description: f.description, set: f.set }));
+    const summary: FactRow[] =
+      modulesText === null && mask === null
+        ? []
+        : [
+            {
+              // null (no series) for a kernel without module support
+              loaded: modulesText === null ? null : rows.length,
+              out_of_tree: modulesText === null ? null : rows.filter((r) => r.tree === 'out_of_tree').length,
+              unsigned: modulesText === null ? null : rows.filter((r) => r.signature === 'unsigned').length,
+              builtin: builtin === null ? null : builtin.size,
+              tainted: mask,
+            },
+          ];
+    return [
+      { name: 'kernel_modules', rows },
+      { name: 'kernel_modules_summary', rows: summary },
+      { name: 'kernel_taint', rows: taintRows },
+    ];
+  },
+});
