@@ -1,5 +1,7 @@
 import type { CollectorSpec } from '../types.js';
+import { apk } from './apk.js';
 import { deb } from './deb.js';
+import { pacman } from './pacman.js';
 import { rpm } from './rpm.js';
 
-export const softwareCollectors: CollectorSpec[] = [deb, rpm];
+export const softwareCollectors: CollectorSpec[] = [deb, rpm, pacman, apk];
