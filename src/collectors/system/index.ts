@@ -1,6 +1,7 @@
 import type { CollectorSpec } from '../types.js';
+import { identity } from './identity.js';
 import { kernel } from './kernel.js';
 import { kernelModules } from './kernel-modules.js';
 import { osRelease } from './os-release.js';
 
-export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules];
+export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity];
