@@ -2,6 +2,7 @@ import type { CollectorSpec } from '../types.js';
 import { apk } from './apk.js';
 import { deb } from './deb.js';
 import { pacman } from './pacman.js';
+import { portage } from './portage.js';
 import { rpm } from './rpm.js';
 
-export const softwareCollectors: CollectorSpec[] = [deb, rpm, pacman, apk];
+export const softwareCollectors: CollectorSpec[] = [deb, rpm, pacman, apk, portage];
