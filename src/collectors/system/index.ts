@@ -3,5 +3,6 @@ import { identity } from './identity.js';
 import { kernel } from './kernel.js';
 import { kernelModules } from './kernel-modules.js';
 import { osRelease } from './os-release.js';
+import { uptime } from './uptime.js';
 
-export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity];
+export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity, uptime];
