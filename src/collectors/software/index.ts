@@ -3,6 +3,7 @@ import { apk } from './apk.js';
 import { deb } from './deb.js';
 import { pacman } from './pacman.js';
 import { portage } from './portage.js';
+import { pythonPackages } from './python-packages.js';
 import { rpm } from './rpm.js';
 
-export const softwareCollectors: CollectorSpec[] = [deb, rpm, pacman, apk, portage];
+export const softwareCollectors: CollectorSpec[] = [deb, rpm, pacman, apk, portage, pythonPackages];
