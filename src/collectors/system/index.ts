@@ -1,8 +1,9 @@
 import type { CollectorSpec } from '../types.js';
+import { cpu } from './cpu.js';
 import { identity } from './identity.js';
 import { kernel } from './kernel.js';
 import { kernelModules } from './kernel-modules.js';
 import { osRelease } from './os-release.js';
 import { uptime } from './uptime.js';
 
-export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity, uptime];
+export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity, uptime, cpu];
