@@ -1,4 +1,6 @@
 import type { CollectorSpec } from '../types.js';
 import { cron } from './cron.js';
+import { initScripts } from './init-scripts.js';
+import { systemdUnits } from './systemd-units.js';
 
-export const servicesCollectors: CollectorSpec[] = [cron];
+export const servicesCollectors: CollectorSpec[] = [cron, systemdUnits, initScripts];
