@@ -5,6 +5,7 @@ import { kernel } from './kernel.js';
 import { kernelModules } from './kernel-modules.js';
 import { memory } from './memory.js';
 import { osRelease } from './os-release.js';
+import { sysvShm } from './sysv-shm.js';
 import { uptime } from './uptime.js';
 
-export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity, uptime, cpu, memory];
+export const systemCollectors: CollectorSpec[] = [osRelease, kernel, kernelModules, identity, uptime, cpu, memory, sysvShm];
