@@ -1,5 +1,6 @@
 import type { CollectorSpec } from '../types.js';
 import { groups } from './groups.js';
+import { logins } from './logins.js';
 import { shadow } from './shadow.js';
 import { sshAuthorizedKeys } from './ssh-authorized-keys.js';
 import { sshConfig } from './ssh-config.js';
@@ -9,4 +10,4 @@ import { sshdConfig } from './sshd-config.js';
 import { sudoers } from './sudoers.js';
 import { users } from './users.js';
 
-export const usersCollectors: CollectorSpec[] = [users, groups, shadow, sudoers, sshdConfig, sshConfig, sshAuthorizedKeys, sshKnownHosts, sshPrivateKeys];
+export const usersCollectors: CollectorSpec[] = [users, groups, shadow, sudoers, sshdConfig, sshConfig, sshAuthorizedKeys, sshKnownHosts, sshPrivateKeys, logins];

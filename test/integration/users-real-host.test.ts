@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { logins } from '../../src/collectors/users/logins.js';
+import { UTMP_RECORD_SIZE } from '../../src/collectors/users/utmp.parse.js';
+import { users } from '../../src/collectors/users/users.js';
+import { collectOnce } from '../helpers.js';
+import { hostWith } from '../unit/users/fixtures.js';
+
+function getentFiles(): string | null {
+  try {
+    return execFileSync('getent', ['-s', 'files', 'passwd'], { encoding: 'utf8' });
+  } catch {
+    if (process.env.CI === 'true') throw new Error('getent (libc-bin) is required in CI');
+    return null;
+  }
+}
+
+describe('users on this machine', () => {
+  it('matches `getent -s files passwd` (name, uid, gid, home, shell)', async () => {
+    const out = getentFiles();
+    if (out === null) return;
+    // getent lists the first entry of a duplicated name once, like the collector.
+    const expected = new Map<string, string>();
+    for (const line of out.split('\n').filter(Boolean)) {
+      const f = line.split(':');
+      if (!expected.has(f[0]!)) expected.set(f[0]!, [f[0], f[2], f[3], f[5], f[6]].join(':'));
+    }
+    // The real host root, read only through the collector's HostFs.
+    const r = await collectOnce(users, '/');
+    expect(r.state.success, r.state.lastError ?? '').toBe(true);
+    const got = r.tables.users!.map((u) => [u.name, u.uid, u.gid, u.home, u.shell].join(':')).sort();
+    expect(got).toEqual([...expected.values()].sort());
+    expect(got.length).toBeGreaterThan(0);
+  });
+});
+
+describe('logins on this machine', () => {
+  it('parses the real wtmp/btmp/utmp without parse errors', async () => {
+    const sources = ['/var/log/wtmp', '/var/log/btmp', '/run/utmp'].filter((f) => existsSync(f));
+    if (sources.length === 0) return;
+    const root = hostWith(Object.fromEntries(sources.map((f) => [f, readFileSync(f)])));
+    const r = await collectOnce(logins, root);
+    expect(r.state.success).toBe(true);
+    expect(r.state.parseErrorsTotal).toBe(0);
+    for (const f of sources) {
+      const size = readFileSync(f).length;
+      expect(r.tables.login_files!.find((x) => x.file === f)).toMatchObject({ records: size / UTMP_RECORD_SIZE, size_bytes: size });
+    }
+    // Cross-check with util-linux's utmpdump where it is installed.
+    if (existsSync('/var/log/wtmp')) {
+      let dump: string | null = null;
+      try {
+        dump = execFileSync('utmpdump', ['/var/log/wtmp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      } catch {
+        dump = null;
+      }
+      if (dump !== null) {
+        const userProcesses = dump.split('\n').filter((l) => l.startsWith('[7]')).length;
+        const logged = r.tables.login_history!.reduce((a, h) => a + (h.logins as number), 0);
+        expect(logged).toBe(userProcesses - dump.split('\n').filter((l) => /^\[7\] \[\d+\] \[[^\]]*\] \[\s*\]/.test(l)).length);
+      }
+    }
+  });
+});
