@@ -91,6 +91,18 @@ const RULES: Record<string, Rule> = {
 const normalName = (name: string): string => name.replace(/-/g, '_');
 const RULES_BY_NAME = new Map(Object.entries(RULES).map(([k, v]) => [normalName(k), v]));
 
+/** Parameters whose value is a credential (iSCSI CHAP passwords, keys passed to the initramfs). */
+const SECRET_NAME = /(^|[._-])(password|passwd|pass|secret|token|key|credentials?)($|[._-])/i;
+
+/**
+ * A value fit to leave the host: secrets become `<redacted>`, and URLs
+ * (`inst.ks=http://user:pass@host/ks.cfg`, `netroot=iscsi:user:pass@…`) lose their user info.
+ */
+export function redactParamValue(name: string, value: string): string {
+  if (SECRET_NAME.test(name)) return '<redacted>';
+  return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1').replace(/^(iscsi:)[^@/]*@/i, '$1');
+}
+
 /**
  * Splits /proc/cmdline into parameters the way the kernel does: spaces separate,
  * double quotes group, `--` ends the kernel's part (the rest goes to init and is
@@ -121,7 +133,7 @@ export function parseCmdline(text: string): { params: CmdlineParam[]; initArgs: 
   kernelWords.forEach((w, i) => {
     const eq = w.indexOf('=');
     const name = eq >= 0 ? w.slice(0, eq) : w;
-    const value = eq >= 0 ? w.slice(eq + 1) : null;
+    const value = eq >= 0 ? redactParamValue(name, w.slice(eq + 1)) : null;
     const rule = RULES_BY_NAME.get(normalName(name));
     params.push({ position: i, name, value, concern: rule?.(value) ?? '' });
   });

@@ -81,6 +81,24 @@ describe('parseCmdline', () => {
   });
 });
 
+describe('secrets on the command line', () => {
+  it('redacts credential parameters and URL user info, nothing else', () => {
+    const { params } = parseCmdline(
+      'rd.iscsi.password=hunter2 rd.iscsi.in.password=s3 rd.luks.key=/keyfile inst.ks=http://admin:pw@10.0.0.1/ks.cfg netroot=iscsi:user:pw@10.0.0.2::3260::iqn.x spec_store_bypass_disable=off vconsole.keymap=de',
+    );
+    expect(params.map((p) => `${p.name}=${p.value}`)).toEqual([
+      'rd.iscsi.password=<redacted>',
+      'rd.iscsi.in.password=<redacted>',
+      'rd.luks.key=<redacted>',
+      'inst.ks=http://10.0.0.1/ks.cfg',
+      'netroot=iscsi:10.0.0.2::3260::iqn.x',
+      'spec_store_bypass_disable=off',
+      'vconsole.keymap=de',
+    ]);
+    expect(params.find((p) => p.name === 'spec_store_bypass_disable')?.concern).toBe('SSB mitigation off');
+  });
+});
+
 describe('installed kernels and reboot', () => {
   it('recognises image names', () => {
     expect(releaseOfImage('vmlinuz-6.1.0-18-amd64')).toBe('6.1.0-18-amd64');
