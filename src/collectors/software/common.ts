@@ -40,6 +40,9 @@ export function packageResult(manager: string, key: string[], rows: PackageRow[]
   const seen = new Set<string>();
   const unique: PackageRow[] = [];
   for (const r of rows) {
+    // Names and versions are free text in npm and python metadata: a URL in them never carries credentials out.
+    r.name = stripUrlCredentials(r.name);
+    r.version = stripUrlCredentials(r.version);
     const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
     if (seen.has(k)) continue;
     seen.add(k);
@@ -74,4 +77,9 @@ export function checkAborted(ctx: CollectContext): void {
 export function unixSeconds(text: string | undefined): number | null {
   if (!text || !/^\d+$/.test(text.trim())) return null;
   return Number(text.trim());
+}
+
+/** Removes `user:password@` (or `token@`) from every URL in a text. */
+export function stripUrlCredentials(text: string): string {
+  return text.includes('@') ? text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1') : text;
 }

@@ -1,6 +1,6 @@
 import type { CollectContext, FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { checkAborted } from './common.js';
+import { checkAborted, stripUrlCredentials } from './common.js';
 import { homesOf, subdirs } from './homes.js';
 import { parsePackageJson } from './package-json.parse.js';
 
@@ -72,7 +72,15 @@ export const editorExtensions = defineCollector({
           }
           // VS Code identifies extensions as publisher.name, case-insensitively.
           const id = editor === 'atom' || !p.publisher ? p.name : `${p.publisher}.${p.name}`.toLowerCase();
-          rows.push({ editor, user: h.user, id, publisher: p.publisher, name: p.name, version: p.version, path: `${dir}/${name}` });
+          rows.push({
+            editor,
+            user: h.user,
+            id: stripUrlCredentials(id),
+            publisher: stripUrlCredentials(p.publisher),
+            name: stripUrlCredentials(p.name),
+            version: stripUrlCredentials(p.version),
+            path: `${dir}/${name}`,
+          });
           counts.set(editor, (counts.get(editor) ?? 0) + 1);
         }
       }
