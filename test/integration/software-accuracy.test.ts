@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync, readdirSync, writeFileSync } from 'no
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deb } from '../../src/collectors/software/deb.js';
+import { pythonPackages } from '../../src/collectors/software/python-packages.js';
 import { rpm } from '../../src/collectors/software/rpm.js';
 import { collectOnce, tempDir } from '../helpers.js';
 
@@ -108,5 +109,28 @@ describe.skipIf(!rpmTools.run)('rpm collector against a database written by rpm 
     const got = sorted(tables.packages!.map((r) => `${r.name} ${r.version} ${r.arch} ${r.install_time} ${r.source_rpm}`));
     expect(got).toEqual(expected);
     expect(tables.package_count).toEqual([{ manager: 'rpm', count: 3 }]);
+  });
+});
+
+const python = withTools(['python3']);
+describe.skipIf(!python.run)('python_packages against importlib.metadata on this machine', () => {
+  it('reports the distributions python itself sees in each system site dir', async () => {
+    expect(python.missing, 'python3 must be installed in CI').toEqual([]);
+    const { state, tables } = await collectOnce(pythonPackages, '/');
+    expect(state.success, state.lastError ?? '').toBe(true);
+    const system = (tables.package_locations ?? []).filter((l) => l.kind === 'system').map((l) => String(l.location));
+    for (const location of system) {
+      const script = [
+        'import importlib.metadata as m, sys',
+        'seen = set()',
+        'for d in m.distributions(path=[sys.argv[1]]):',
+        '    n, v = d.metadata["Name"], d.version',
+        '    if n and v and n not in seen:',
+        '        seen.add(n); print(n, v)',
+      ].join('\n');
+      const expected = sorted(execFileSync('python3', ['-c', script, location], { encoding: 'utf8' }).split('\n'));
+      const got = sorted(tables.packages!.filter((r) => r.location === location).map((r) => `${r.name} ${r.version}`));
+      expect(got, location).toEqual(expected);
+    }
   });
 });
