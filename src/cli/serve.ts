@@ -1,3 +1,4 @@
+import type { TableObserver } from '../collectors/scheduler.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import { createApp, listen } from '../server/app.js';
@@ -7,6 +8,8 @@ import { loadWebConfig, type WebConfig } from '../server/web-config.js';
 import { VERSION } from '../version.js';
 import type { Io } from './main.js';
 import { createRuntime } from './runtime.js';
+import { createCommandRunner } from '../host/commands.js';
+import { resolveEventsConfig, startEvents, type Events } from '../events/index.js';
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -15,15 +18,28 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: Io): Promise<number> {
   let webConfig: WebConfig | null = null;
   let rt;
+  let eventsConfig;
+  let events: Events | null = null;
+  // Drift events: the scheduler reports each refresh to the differ, once the pipeline is up.
+  const observer: TableObserver = { onTables: (...a) => events?.differ?.onTables(...a) };
   try {
     if (config.webConfigFile) webConfig = loadWebConfig(config.webConfigFile);
-    rt = createRuntime(specs, config);
+    eventsConfig = resolveEventsConfig(config);
+    rt = createRuntime(specs, config, { observer });
   } catch (err) {
     io.stderr(`hostbaseline-exporter: error: ${(err as Error).message}\n`);
     return 2;
   }
   const { log, scheduler, catalog, fs } = rt;
   const self = createSelfRegistry();
+  if (eventsConfig) {
+    try {
+      events = await startEvents(eventsConfig, { fs, log, clock: rt.clock, commands: createCommandRunner(), registry: self });
+    } catch (err) {
+      log.error('cannot start security events', { err: (err as Error).message });
+      return 2;
+    }
+  }
   const exposition = new ExpositionCache(scheduler, catalog, self);
   const app = createApp({ scheduler, exposition, telemetryPath: config.telemetryPath, webConfig, log });
   let server;
@@ -31,6 +47,7 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
     server = await listen(app, config.listenAddress, webConfig);
   } catch (err) {
     log.error('cannot listen', { address: config.listenAddress, err: (err as Error).message });
+    await events?.stop(1000);
     return 1;
   }
   scheduler.start();
@@ -47,6 +64,8 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
       scheduler.stop();
+      // The event queue is flushed within its own deadline, inside the overall one.
+      await events?.stop();
       await server.close();
       clearTimeout(deadline);
       resolve(0);

@@ -1,0 +1,338 @@
+import { createHash } from 'node:crypto';
+import { watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { HostFs } from '../../host/hostfs.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import type { EventMetrics } from '../metrics.js';
+import { putAttr, type EventAttributes, type EventSink, type RunningSource, type SecurityEvent } from '../types.js';
+import { literalRoot, PathFilter, hasWildcard } from './glob.js';
+
+/** fs.watch, injectable so tests can play a kernel that ran out of inotify watches. */
+export type WatchFn = (dir: string, listener: (event: string, filename: string | Buffer | null) => void) => FSWatcher;
+
+const defaultWatch: WatchFn = (dir, listener) => fsWatch(dir, { persistent: false }, listener);
+
+export interface FimOptions {
+  fs: HostFs;
+  sink: EventSink;
+  log: Logger;
+  clock: Clock;
+  metrics?: EventMetrics;
+  /** Host path specs (`/etc`, `/etc/%%`, `/home/%/.ssh`). */
+  paths: string[];
+  include: string[];
+  exclude: string[];
+  debounceMs: number;
+  maxWatches: number;
+  hashMaxBytes: number;
+  /** How often missing roots are looked for (a watched directory deleted and recreated). */
+  rescanMs?: number;
+  watch?: WatchFn;
+}
+
+interface Known {
+  ino: number;
+  dev: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** Tells a recreated directory from the old one when the kernel reuses the inode number. */
+  birthtimeMs: number;
+  dir: boolean;
+}
+
+function known(st: Stats): Known {
+  return { ino: st.ino, dev: st.dev, mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, birthtimeMs: st.birthtimeMs, dir: st.isDirectory() };
+}
+
+/**
+ * File integrity monitoring: one inotify watch (fs.watch) per directory under the
+ * configured roots — excluded subtrees are never watched. Changes are debounced, then
+ * each touched path is compared with what was known of it: created, modified (new
+ * sha256), attributes changed, deleted, or moved (same inode under another name).
+ */
+export class FimWatcher implements RunningSource {
+  readonly name = 'fim' as const;
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly state = new Map<string, Known>();
+  private readonly pending = new Set<string>();
+  private readonly filter: PathFilter;
+  private readonly roots: { local: string; host: string }[] = [];
+  private debounceTimer: NodeJS.Timeout | null = null;
+  private firstPendingAt = 0;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private processing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private limitReported = false;
+  private readonly watch: WatchFn;
+
+  constructor(private readonly o: FimOptions) {
+    // A root without wildcards covers everything below it; one with wildcards only what they match.
+    const scope = o.paths.flatMap((p) => (hasWildcard(p) ? [p] : [p, `${p.replace(/\/+$/, '')}/%%`]));
+    this.filter = new PathFilter(o.include, o.exclude, scope);
+    this.watch = o.watch ?? defaultWatch;
+  }
+
+  get watchCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Resolves the roots inside the host root and watches them (missing roots are retried). */
+  async start(): Promise<void> {
+    const specs = [...new Set(this.o.paths.map(literalRoot))];
+    for (const spec of specs) {
+      const local = await this.o.fs.realPath(spec);
+      const root = this.o.fs.rootfs;
+      const host = root === '/' ? local : local.slice(root.length) || '/';
+      this.roots.push({ local, host });
+    }
+    for (const r of this.roots) await this.attach(r.local, false);
+    this.updateGauge();
+    this.rescanTimer = setInterval(() => void this.rescan(), this.o.rescanMs ?? 1000);
+    this.rescanTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    await this.processing;
+    this.updateGauge();
+  }
+
+  private hostPath(local: string): string {
+    const root = this.o.fs.rootfs;
+    return root === '/' ? local : local.slice(root.length) || '/';
+  }
+
+  private updateGauge(): void {
+    this.o.metrics?.setFimWatches(this.watchers.size);
+  }
+
+  /** Walks a directory tree: records what is there, watches each directory, and reports new files when `announce`. */
+  private async attach(local: string, announce: boolean): Promise<void> {
+    if (this.stopped || this.filter.excluded(this.hostPath(local))) return;
+    let st: Stats;
+    try {
+      st = await fsp.lstat(local);
+    } catch {
+      return;
+    }
+    const prev = this.state.get(local);
+    this.state.set(local, known(st));
+    if (announce && !prev && !st.isDirectory()) await this.report('created', local, st);
+    if (!st.isDirectory()) return;
+    this.watchDir(local);
+    let entries: string[];
+    try {
+      entries = await fsp.readdir(local);
+    } catch {
+      return;
+    }
+    for (const e of entries) await this.attach(path.join(local, e), announce);
+  }
+
+  private watchDir(dir: string): void {
+    if (this.watchers.has(dir)) return;
+    if (this.watchers.size >= this.o.maxWatches) {
+      this.watchLimit(dir, `the configured limit of ${this.o.maxWatches} watches (--events.fim.max-watches)`);
+      return;
+    }
+    try {
+      const w = this.watch(dir, (event, filename) => {
+        this.touch(filename ? path.join(dir, filename.toString()) : dir);
+        // The directory itself may be the one deleted or renamed: look at it too.
+        if (event === 'rename') this.touch(dir);
+      });
+      w.on('error', () => {
+        // The directory went away: the rescan and the parent's event handle it.
+        w.close();
+        if (this.watchers.get(dir) === w) this.watchers.delete(dir);
+        this.touch(dir);
+      });
+      this.watchers.set(dir, w);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EMFILE') {
+        this.watchLimit(dir, `the kernel's inotify limit (fs.inotify.max_user_watches): raise it with sysctl -w fs.inotify.max_user_watches=<n>`);
+      } else if (code !== 'ENOENT') this.o.log.warn('cannot watch directory', { dir: this.hostPath(dir), err: (err as Error).message });
+    }
+  }
+
+  private watchLimit(dir: string, why: string): void {
+    this.o.metrics?.fimWatchErrors();
+    if (this.limitReported) return;
+    this.limitReported = true;
+    this.o.log.error(`file integrity monitoring reached ${why}; directories beyond it are not watched`, {
+      dir: this.hostPath(dir),
+      watches: this.watchers.size,
+    });
+  }
+
+  private touch(local: string): void {
+    if (this.stopped) return;
+    if (this.pending.size === 0) this.firstPendingAt = Date.now();
+    this.pending.add(local);
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    // Trailing debounce, but a continuous stream of changes is still reported every 4 windows.
+    const wait = Date.now() - this.firstPendingAt > 4 * this.o.debounceMs ? 0 : this.o.debounceMs;
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = null;
+      this.processing = this.processing.then(() => this.process()).catch((err) => this.o.log.error('fim failed', { err: (err as Error).message }));
+    }, wait);
+  }
+
+  /** Compares every touched path with what was known and sends the events. */
+  private async process(): Promise<void> {
+    const paths = [...this.pending].sort();
+    this.pending.clear();
+    const now = new Map<string, Stats | null>();
+    for (const p of paths) now.set(p, await fsp.lstat(p).catch(() => null));
+    // Moves: a path that vanished and one that appeared with the same inode.
+    const vanished = new Map<string, string>();
+    for (const p of paths) {
+      const prev = this.state.get(p);
+      if (prev && !now.get(p)) vanished.set(`${prev.dev}:${prev.ino}`, p);
+    }
+    for (const p of paths) {
+      const st = now.get(p) ?? null;
+      const prev = this.state.get(p);
+      if (!st) {
+        if (!prev) continue;
+        if ([...vanished.values()].includes(p) && this.movedAway(p, paths, now)) continue;
+        await this.removeTree(p);
+        continue;
+      }
+      const from = vanished.get(`${st.dev}:${st.ino}`);
+      if (!prev && from && from !== p) {
+        vanished.delete(`${st.dev}:${st.ino}`);
+        await this.moveTree(from, p, st);
+        continue;
+      }
+      if (!prev) {
+        this.state.set(p, known(st));
+        if (st.isDirectory()) await this.attach(p, true);
+        else await this.report('created', p, st);
+        continue;
+      }
+      if (st.isDirectory() && (prev.ino !== st.ino || prev.birthtimeMs !== st.birthtimeMs || !prev.dir)) {
+        // Deleted and recreated between two looks: the old tree is gone, the new one is watched afresh.
+        await this.removeTree(p);
+        await this.attach(p, true);
+        continue;
+      }
+      this.state.set(p, known(st));
+      if (st.isDirectory()) {
+        if (!this.watchers.has(p)) await this.attach(p, true);
+        else if (prev.mode !== st.mode || prev.uid !== st.uid || prev.gid !== st.gid) await this.report('attributes_changed', p, st);
+        continue;
+      }
+      if (prev.ino !== st.ino || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) await this.report('modified', p, st);
+      else if (prev.mode !== st.mode || prev.uid !== st.uid || prev.gid !== st.gid || prev.ctimeMs !== st.ctimeMs) await this.report('attributes_changed', p, st);
+    }
+  }
+
+  private movedAway(p: string, paths: string[], now: Map<string, Stats | null>): boolean {
+    const prev = this.state.get(p)!;
+    return paths.some((q) => q !== p && !this.state.has(q) && now.get(q)?.ino === prev.ino && now.get(q)?.dev === prev.dev);
+  }
+
+  private async moveTree(from: string, to: string, st: Stats): Promise<void> {
+    for (const [p, k] of [...this.state]) {
+      if (p === from || p.startsWith(from + '/')) {
+        this.state.delete(p);
+        const w = this.watchers.get(p);
+        if (w) {
+          w.close();
+          this.watchers.delete(p);
+        }
+        if (p !== from) this.state.set(to + p.slice(from.length), k);
+      }
+    }
+    this.state.set(to, known(st));
+    if (st.isDirectory()) await this.attach(to, true);
+    this.updateGauge();
+    const fromHost = this.hostPath(from);
+    await this.report('moved', to, st, { 'hostbaseline.file.previous_path': fromHost }, this.filter.reported(fromHost));
+  }
+
+  private async removeTree(p: string): Promise<void> {
+    const gone = [...this.state.keys()].filter((q) => q === p || q.startsWith(p + '/')).sort().reverse();
+    for (const q of gone) {
+      const k = this.state.get(q)!;
+      this.state.delete(q);
+      const w = this.watchers.get(q);
+      if (w) {
+        w.close();
+        this.watchers.delete(q);
+      }
+      if (!k.dir) await this.report('deleted', q, null);
+    }
+    this.updateGauge();
+  }
+
+  /** Roots that disappeared are re-attached when they come back. */
+  private async rescan(): Promise<void> {
+    for (const r of this.roots) {
+      const st = await fsp.lstat(r.local).catch(() => null);
+      const prev = this.state.get(r.local);
+      if (!st && prev) this.touch(r.local);
+      else if (st && (!prev || prev.ino !== st.ino || prev.birthtimeMs !== st.birthtimeMs || (st.isDirectory() && !this.watchers.has(r.local)))) this.touch(r.local);
+    }
+  }
+
+  private async report(kind: string, local: string, st: Stats | null, extra: EventAttributes = {}, force = false): Promise<void> {
+    const host = this.hostPath(local);
+    if (!force && !this.filter.reported(host)) return;
+    const attrs: EventAttributes = { 'file.path': host, 'file.name': path.posix.basename(host), 'file.directory': path.posix.dirname(host), ...extra };
+    if (st) {
+      putAttr(attrs, 'file.size', st.size);
+      attrs['file.mode'] = (st.mode & 0o7777).toString(8).padStart(4, '0');
+      attrs['file.owner.id'] = String(st.uid);
+      attrs['file.group.id'] = String(st.gid);
+      attrs['file.inode'] = String(st.ino);
+      attrs['file.modified'] = new Date(st.mtimeMs).toISOString();
+      if (st.isFile() && kind !== 'attributes_changed') putAttr(attrs, 'file.hash.sha256', await this.hash(local, st));
+      if (st.isSymbolicLink()) putAttr(attrs, 'file.symbolic_link.target_path', await fsp.readlink(local).catch(() => undefined));
+    }
+    const severity: SecurityEvent['severity'] = kind === 'created' ? 'INFO' : 'WARN';
+    this.o.sink.emit('fim', { name: `hostbaseline.file.${kind}`, severity, time: this.o.clock.now(), attributes: attrs });
+  }
+
+  private async hash(local: string, st: Stats): Promise<string | undefined> {
+    if (st.size > this.o.hashMaxBytes) return undefined;
+    try {
+      const h = createHash('sha256');
+      const fh = await fsp.open(local, fsp.constants.O_RDONLY | fsp.constants.O_NOFOLLOW | fsp.constants.O_NONBLOCK);
+      try {
+        const buf = Buffer.allocUnsafe(64 * 1024);
+        let total = 0;
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          if (total > this.o.hashMaxBytes) return undefined;
+          h.update(buf.subarray(0, bytesRead));
+        }
+      } finally {
+        await fh.close();
+      }
+      return h.digest('hex');
+    } catch {
+      return undefined; // gone or unreadable by now
+    }
+  }
+}
+
+export async function startFim(o: FimOptions): Promise<FimWatcher> {
+  const w = new FimWatcher(o);
+  await w.start();
+  return w;
+}
