@@ -56,7 +56,12 @@ export const kernelModules = defineCollector({
     { name: 'kernel_taint', key: ['flag'], description: 'The bits of /proc/sys/kernel/tainted, set or not.', drift: true },
   ],
   options: [
-    { name: 'check_signatures', type: 'bool', default: true, help: 'Read uncompressed module files to see whether they carry an appended signature.' },
+    {
+      name: 'check_signatures',
+      type: 'bool',
+      default: true,
+      help: 'When the kernel does not check module signatures itself, read uncompressed module files to see whether they carry an appended signature.',
+    },
     { name: 'max_module_bytes', type: 'int', default: 64 * 1024 * 1024, help: 'Larger module files are not read; their signature is reported as unknown.' },
   ],
   async collect(ctx) {
@@ -70,6 +75,11 @@ export const kernelModules = defineCollector({
     const builtinText = base ? await fs.readTextIfExists(`${base}/modules.builtin`) : null;
     const builtin = builtinText === null ? null : parseModulesBuiltin(builtinText);
 
+    // Present only in kernels built with CONFIG_MODULE_SIG: they check every module at load
+    // time and taint the unsigned ones E, so a module without E carries a valid signature.
+    const sigEnforceText = await readValue(fs, '/sys/module/module/parameters/sig_enforce');
+    const kernelChecksSignatures = sigEnforceText !== null;
+
     const rows: FactRow[] = [];
     for (const m of loaded) {
       if (ctx.signal.aborted) throw new Error('kernel_modules: timed out');
@@ -79,8 +89,13 @@ export const kernelModules = defineCollector({
       const file = rel === undefined ? '' : rel.startsWith('/') ? rel : `${base}/${rel}`;
       const tree: ModuleTree = taints.includes('O') ? 'out_of_tree' : rel ? treeOfPath(rel) : 'unknown';
       let signature: Signature = 'unknown';
-      if (taints.includes('E')) signature = 'unsigned'; // the kernel itself found no valid signature
-      else if (file && ctx.options.check_signatures) signature = await signatureOfFile(ctx, file, Number(ctx.options.max_module_bytes));
+      let signatureSource = '';
+      if (taints.includes('E')) [signature, signatureSource] = ['unsigned', 'kernel'];
+      else if (kernelChecksSignatures) [signature, signatureSource] = ['signed', 'kernel'];
+      else if (file && ctx.options.check_signatures) {
+        signature = await signatureOfFile(ctx, file, Number(ctx.options.max_module_bytes));
+        if (signature !== 'unknown') signatureSource = 'file';
+      }
       rows.push({
         name: m.name,
         size_bytes: m.size,
@@ -91,6 +106,7 @@ export const kernelModules = defineCollector({
         file,
         tree,
         signature,
+        signature_source: signatureSource,
         proprietary: taints.includes('P'),
         forced: taints.includes('F'),
         staging: taints.includes('C'),
@@ -112,6 +128,8 @@ export const kernelModules = defineCollector({
               out_of_tree: modulesText === null ? null : rows.filter((r) => r.tree === 'out_of_tree').length,
               unsigned: modulesText === null ? null : rows.filter((r) => r.signature === 'unsigned').length,
               builtin: builtin === null ? null : builtin.size,
+              // null when the kernel does not check module signatures at all
+              sig_enforce: sigEnforceText === null ? null : sigEnforceText === 'Y' || sigEnforceText === '1',
               tainted: mask,
             },
           ];

@@ -82,28 +82,49 @@ describe('module files', () => {
 });
 
 describe('kernel_modules collector', () => {
-  it('reads the fixture host: taints from /proc and /sys, tree and signature from the module files', async () => {
+  it('reads the fixture host: taints from /proc and /sys, signatures as the kernel checked them', async () => {
     const { state, tables } = await collectOnce(kernelModules, fixturePath('host-a'));
     expect(state.success).toBe(true);
     const byName = Object.fromEntries(tables.kernel_modules!.map((r) => [r.name, r]));
-    expect(byName.vboxdrv).toMatchObject({ taints: 'EO', tree: 'out_of_tree', signature: 'unsigned' });
-    expect(byName.fuse).toMatchObject({ tree: 'in_tree', signature: 'signed', file: '/lib/modules/6.1.0-17-amd64/kernel/fs/fuse/fuse.ko' });
-    expect(byName.overlay).toMatchObject({ signature: 'unknown' }); // .ko.xz
-    expect(byName.nf_defrag_ipv4).toMatchObject({ signature: 'unknown', used_by: 'nf_conntrack' }); // file missing
-    expect(tables.kernel_modules_summary).toEqual([{ loaded: 8, out_of_tree: 1, unsigned: 1, builtin: 3, tainted: 12288 }]);
+    expect(byName.vboxdrv).toMatchObject({ taints: 'EO', tree: 'out_of_tree', signature: 'unsigned', signature_source: 'kernel' });
+    expect(byName.fuse).toMatchObject({ tree: 'in_tree', signature: 'signed', signature_source: 'kernel', file: '/lib/modules/6.1.0-17-amd64/kernel/fs/fuse/fuse.ko' });
+    expect(byName.overlay).toMatchObject({ signature: 'signed', signature_source: 'kernel' }); // no E: the kernel verified it
+    expect(byName.nf_defrag_ipv4).toMatchObject({ used_by: 'nf_conntrack' });
+    expect(tables.kernel_modules_summary).toEqual([{ loaded: 8, out_of_tree: 1, unsigned: 1, builtin: 3, sig_enforce: false, tainted: 12288 }]);
     expect(tables.kernel_taint!.filter((r) => r.set).map((r) => r.letter)).toEqual(['O', 'E']);
   });
 
-  it('does not read module files when check_signatures is off', async () => {
-    const { tables } = await collectOnce(kernelModules, fixturePath('host-a'), { options: { check_signatures: false } });
-    expect(tables.kernel_modules!.find((r) => r.name === 'fuse')?.signature).toBe('unknown');
+  it('reads the module files when the kernel does not check signatures', async () => {
+    const root = hostRoot({
+      'proc/sys/kernel/osrelease': '6.1.0-17-amd64\n',
+      'proc/modules': 'fuse 176128 3 - Live 0x0\noverlay 163840 1 - Live 0x0\nvboxdrv 696320 2 - Live 0x0 (O)\nnf_defrag_ipv4 16384 1 nf_conntrack, Live 0x0\nmystery 4096 0 - Live 0x0\n',
+      'lib/modules/6.1.0-17-amd64/modules.dep':
+        'kernel/fs/fuse/fuse.ko:\nkernel/fs/overlayfs/overlay.ko.xz:\nupdates/dkms/vboxdrv.ko:\nkernel/net/ipv4/netfilter/nf_defrag_ipv4.ko:\n',
+      'lib/modules/6.1.0-17-amd64/kernel/fs/fuse/fuse.ko': `\x7fELF...${SIGNATURE_MAGIC}`,
+      'lib/modules/6.1.0-17-amd64/kernel/fs/overlayfs/overlay.ko.xz': 'xz',
+      'lib/modules/6.1.0-17-amd64/updates/dkms/vboxdrv.ko': '\x7fELF no signature',
+    });
+    const { state, tables } = await collectOnce(kernelModules, root);
+    expect(state.success).toBe(true);
+    expect(tables.kernel_modules!.map((r) => [r.name, r.tree, r.signature, r.signature_source])).toEqual([
+      ['fuse', 'in_tree', 'signed', 'file'],
+      ['mystery', 'unknown', 'unknown', ''], // not in modules.dep
+      ['nf_defrag_ipv4', 'in_tree', 'unknown', ''], // file missing
+      ['overlay', 'in_tree', 'unknown', ''], // compressed
+      ['vboxdrv', 'out_of_tree', 'unsigned', 'file'],
+    ]);
+    expect(tables.kernel_modules_summary![0]).toMatchObject({ unsigned: 1, sig_enforce: null });
+    const off = await collectOnce(kernelModules, root, { options: { check_signatures: false } });
+    expect(off.tables.kernel_modules!.find((r) => r.name === 'fuse')?.signature).toBe('unknown');
+    const small = await collectOnce(kernelModules, root, { options: { max_module_bytes: 10 } });
+    expect(small.tables.kernel_modules!.find((r) => r.name === 'fuse')?.signature).toBe('unknown');
   });
 
   it('succeeds with zero modules on a kernel without module support', async () => {
     const { state, tables } = await collectOnce(kernelModules, hostRoot({ 'proc/sys/kernel/tainted': '0\n', 'proc/sys/kernel/osrelease': '6.18.44-fc-v657\n' }));
     expect(state.success).toBe(true);
     expect(tables.kernel_modules).toEqual([]);
-    expect(tables.kernel_modules_summary).toEqual([{ loaded: null, out_of_tree: null, unsigned: null, builtin: null, tainted: 0 }]);
+    expect(tables.kernel_modules_summary).toEqual([{ loaded: null, out_of_tree: null, unsigned: null, builtin: null, sig_enforce: null, tainted: 0 }]);
     const empty = await collectOnce(kernelModules, fixturePath('host-empty'));
     expect(empty.state.success).toBe(true);
     expect(Object.values(empty.tables).flat()).toEqual([]);
