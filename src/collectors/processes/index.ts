@@ -1,3 +1,4 @@
 import type { CollectorSpec } from '../types.js';
+import { processes } from './processes.js';
 
-export const processesCollectors: CollectorSpec[] = [];
+export const processesCollectors: CollectorSpec[] = [processes];

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { constants as C } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { HostFs } from '../../host/hostfs.js';
+
+/**
+ * sha256 of executables, streamed (binaries can be large) and cached by
+ * (device, inode, size, mtime): an unchanged binary is hashed once per exporter
+ * lifetime, however many processes run it and however many refreshes pass.
+ */
+
+export interface HashResult {
+  sha256: string | null;
+  /** Why there is no hash: '' when there is one. */
+  reason: string;
+}
+
+interface CacheEntry {
+  sha256: string;
+  /** Refresh generation that last used this entry (entries unused for a refresh are dropped). */
+  seen: number;
+}
+
+export class ExeHashCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private generation = 0;
+  /** Files actually read (not answered from the cache) since creation. */
+  hashed = 0;
+
+  /** Starts a refresh; entries not used during the previous one are forgotten. */
+  beginRefresh(): void {
+    for (const [k, e] of this.entries) if (e.seen < this.generation) this.entries.delete(k);
+    this.generation++;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async hash(fs: HostFs, hostPath: string, maxBytes: number, signal?: AbortSignal): Promise<HashResult> {
+    const st = await fs.stat(hostPath);
+    if (!st.isFile()) return { sha256: null, reason: 'not a regular file' };
+    if (st.size > maxBytes) return { sha256: null, reason: `larger than ${maxBytes} bytes` };
+    const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      hit.seen = this.generation;
+      return { sha256: hit.sha256, reason: '' };
+    }
+    const sha256 = await streamSha256(await fs.realPath(hostPath), maxBytes, signal);
+    this.hashed++;
+    this.entries.set(key, { sha256, seen: this.generation });
+    return { sha256, reason: '' };
+  }
+}
+
+/** Hashes a file already resolved inside the host root by HostFs.realPath; never follows a last-moment link. */
+async function streamSha256(realPath: string, maxBytes: number, signal?: AbortSignal): Promise<string> {
+  // O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
+  const fh = await open(realPath, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+  try {
+    if (!(await fh.stat()).isFile()) throw new Error(`${realPath}: not a regular file`);
+    const h = createHash('sha256');
+    let total = 0;
+    for await (const chunk of fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, ...(signal ? { signal } : {}) })) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) throw new Error(`${realPath}: grew beyond ${maxBytes} bytes while hashed`);
+      h.update(chunk as Buffer);
+    }
+    return h.digest('hex');
+  } finally {
+    await fh.close().catch(() => {});
+  }
+}
+
+/** The cache of one collector, kept in its ctx.memo between refreshes. */
+export function exeHashCache(memo: Map<string, unknown>): ExeHashCache {
+  let c = memo.get('exe_hashes') as ExeHashCache | undefined;
+  if (!c) memo.set('exe_hashes', (c = new ExeHashCache()));
+  return c;
+}

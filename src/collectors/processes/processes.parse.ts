@@ -1,0 +1,224 @@
+/** Pure parsers of /proc/<pid> files (no I/O). */
+
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  threads: number;
+  /** Field 22: clock ticks after boot. */
+  startTicks: number;
+}
+
+/**
+ * Parses /proc/<pid>/stat. The command name sits between the first "(" and the
+ * last ")" and may itself contain spaces and parentheses.
+ */
+export function parseStat(text: string): ProcStat | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 1 || close < open) return null;
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text.slice(close + 2).trim().split(/\s+/);
+  // rest[0] is field 3 (state); field n is rest[n - 3].
+  if (!Number.isInteger(pid) || rest.length < 20 || !/^[A-Za-z]$/.test(rest[0]!)) return null;
+  const ppid = Number(rest[1]);
+  const threads = Number(rest[17]);
+  const startTicks = Number(rest[19]);
+  if (![ppid, threads, startTicks].every(Number.isFinite)) return null;
+  return { pid, comm: text.slice(open + 1, close), state: rest[0]!, ppid, threads, startTicks };
+}
+
+export const STATE_NAMES: Record<string, string> = {
+  R: 'running',
+  S: 'sleeping',
+  D: 'disk_sleep',
+  Z: 'zombie',
+  T: 'stopped',
+  t: 'tracing_stop',
+  X: 'dead',
+  x: 'dead',
+  I: 'idle',
+  P: 'parked',
+  K: 'wakekill',
+  W: 'waking',
+};
+
+export function stateName(letter: string): string {
+  return STATE_NAMES[letter] ?? 'unknown';
+}
+
+export interface ProcStatus {
+  name: string;
+  tgid: number | null;
+  ppid: number | null;
+  uid: number | null;
+  euid: number | null;
+  gid: number | null;
+  egid: number | null;
+  threads: number | null;
+}
+
+/** Parses /proc/<pid>/status ("Key:\tvalue" lines); missing keys are null. */
+export function parseStatus(text: string): ProcStatus {
+  const kv = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1).trim());
+  }
+  const num = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
+  const ids = (key: string): [number | null, number | null] => {
+    const f = (kv.get(key) ?? '').split(/\s+/);
+    return [num(f[0]), num(f[1])];
+  };
+  const [uid, euid] = ids('Uid');
+  const [gid, egid] = ids('Gid');
+  return {
+    name: kv.get('Name') ?? '',
+    tgid: num(kv.get('Tgid')),
+    ppid: num(kv.get('PPid')),
+    uid,
+    euid,
+    gid,
+    egid,
+    threads: num(kv.get('Threads')),
+  };
+}
+
+/** The few rlimits worth a baseline, named after `ulimit`/prlimit resources. */
+const LIMITS: Record<string, string> = {
+  'Max open files': 'nofile',
+  'Max processes': 'nproc',
+  'Max core file size': 'core',
+  'Max locked memory': 'memlock',
+};
+
+export interface Rlimit {
+  soft: string;
+  hard: string;
+}
+
+/** Parses /proc/<pid>/limits; values stay as the kernel prints them ("unlimited" or a number). */
+export function parseLimits(text: string): Record<string, Rlimit> {
+  const out: Record<string, Rlimit> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(Max [a-z ]+?)\s{2,}(\S+)\s+(\S+)/.exec(line);
+    const key = m && LIMITS[m[1]!];
+    if (key) out[key] = { soft: m[2]!, hard: m[3]! };
+  }
+  return out;
+}
+
+/** Shared memory of System V shows as a deleted file, and is not a sign of anything. */
+const BENIGN_DELETED = /^\/(SYSV[0-9a-f]{8}|dev\/zero) \(deleted\)$/;
+
+export interface MapsFlags {
+  mappings: number;
+  /** Mappings of files deleted from disk (memfd included, SysV shm excluded). */
+  deleted: number;
+  /** Mappings both writable and executable. */
+  writableExecutable: number;
+}
+
+/** Counts flags of /proc/<pid>/maps lines: "start-end perms offset dev inode [path]". */
+export function parseMaps(text: string): MapsFlags {
+  const flags: MapsFlags = { mappings: 0, deleted: 0, writableExecutable: 0 };
+  for (const line of text.split('\n')) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ ([r-][w-][x-][ps]) \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (!m) continue;
+    flags.mappings++;
+    const perms = m[1]!;
+    if (perms[1] === 'w' && perms[2] === 'x') flags.writableExecutable++;
+    const path = m[2]!;
+    if (path.endsWith(' (deleted)') && !BENIGN_DELETED.test(path)) flags.deleted++;
+  }
+  return flags;
+}
+
+/** Loader variables that inject code into a process. */
+export const INJECTION_VARS = ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT'] as const;
+
+/** Names of the variables of /proc/<pid>/environ; the values are dropped here and never kept. */
+export function parseEnvironNames(buf: Buffer | string): string[] {
+  const text = typeof buf === 'string' ? buf : buf.toString('latin1');
+  const names = new Set<string>();
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq) : '';
+    if (/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(name)) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** Arguments that carry secrets: their value is replaced by "***". */
+const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|auth|credential|private[-_]?key)/i;
+
+/**
+ * /proc/<pid>/cmdline (NUL-separated) as one line, secrets redacted and capped:
+ * `--password=x` and `--token x` lose their value, URL user:pass@ is stripped.
+ */
+export function formatCmdline(buf: Buffer | string, maxLength = 256): string {
+  const text = typeof buf === 'string' ? buf : buf.toString('utf8');
+  const args = text.split('\0');
+  if (args.length > 0 && args[args.length - 1] === '') args.pop();
+  const out: string[] = [];
+  let redactNext = false;
+  for (let arg of args) {
+    if (redactNext && !arg.startsWith('-')) {
+      out.push('***');
+      redactNext = false;
+      continue;
+    }
+    redactNext = false;
+    arg = arg.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+    const eq = arg.indexOf('=');
+    if (eq > 0 && SECRET_NAME.test(arg.slice(0, eq))) arg = arg.slice(0, eq + 1) + '***';
+    else if (eq < 0 && /^--?[A-Za-z]/.test(arg) && SECRET_NAME.test(arg)) redactNext = true;
+    out.push(arg);
+  }
+  const line = out.join(' ').replace(/[\x00-\x1f\x7f]/g, ' ');
+  return line.length > maxLength ? line.slice(0, maxLength - 1) + '…' : line;
+}
+
+export type FdKind = 'file' | 'socket' | 'pipe' | 'anon';
+
+/** Kind of an open file from its /proc/<pid>/fd link target; socket inode when it is one. */
+export function classifyFd(target: string): { kind: FdKind; inode: number | null } {
+  let m = /^socket:\[(\d+)\]$/.exec(target);
+  if (m) return { kind: 'socket', inode: Number(m[1]) };
+  m = /^pipe:\[(\d+)\]$/.exec(target);
+  if (m) return { kind: 'pipe', inode: null };
+  if (target.startsWith('anon_inode:')) return { kind: 'anon', inode: null };
+  return { kind: 'file', inode: null };
+}
+
+/** Inode of a namespace link target such as "net:[4026531840]". */
+export function parseNamespaceLink(target: string): number | null {
+  const m = /^[a-z_]+:\[(\d+)\]$/.exec(target);
+  return m ? Number(m[1]) : null;
+}
+
+/** "btime" of /proc/stat: boot time in seconds since the epoch. */
+export function parseBootTime(procStat: string): number | null {
+  const m = /^btime (\d+)$/m.exec(procStat);
+  return m ? Number(m[1]) : null;
+}
+
+/** The executable path of a /proc/<pid>/exe link and whether it was deleted from disk. */
+export function parseExeLink(target: string): { path: string; deleted: boolean } {
+  const suffix = ' (deleted)';
+  return target.endsWith(suffix) ? { path: target.slice(0, -suffix.length), deleted: true } : { path: target, deleted: false };
+}
+
+/** Running from a world-writable scratch place. */
+export function isTmpExec(exe: string): boolean {
+  return /^\/(tmp|var\/tmp|dev\/shm)\//.test(exe);
+}
+
+/** Pids of a /proc/<pid>/task/<tid>/children file ("12 34 "). */
+export function parseChildren(text: string): number[] {
+  return text
+    .split(/\s+/)
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
+}
