@@ -77,7 +77,8 @@ function parseFamily(file: string, raw: unknown, i: number): CatalogFamily {
   if (new Set(labels).size !== labels.length) fail(file, `${name}: duplicate label`);
   const value = r.value ?? 1;
   if (typeof value !== 'string' && typeof value !== 'number') fail(file, `${name}: value must be a column name or a number`);
-  if (name.endsWith('_info') && value !== 1) fail(file, `${name}: _info series have the value 1`);
+  // An _info family is 1 per row, or a column that is 1 or null (no series), e.g. only while an engine is up.
+  if (name.endsWith('_info') && typeof value === 'number' && value !== 1) fail(file, `${name}: _info series have the value 1`);
   const perItem = r.per_item ?? false;
   if (typeof perItem !== 'boolean') fail(file, `${name}: per_item must be true or false`);
   if (r.cap !== undefined && (!Number.isInteger(r.cap) || (r.cap as number) <= 0)) fail(file, `${name}: cap must be a positive integer`);

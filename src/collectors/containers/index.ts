@@ -1,3 +1,4 @@
 import type { CollectorSpec } from '../types.js';
+import { docker } from './docker.js';
 
-export const containersCollectors: CollectorSpec[] = [];
+export const containersCollectors: CollectorSpec[] = [docker];
