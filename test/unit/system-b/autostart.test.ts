@@ -45,7 +45,7 @@ describe('autostart collector', () => {
   it('lists XDG entries of the system and of users on host-a, secrets left out', async () => {
     const r = await collectOnce(autostart, fixturePath('host-a'));
     expect(r.state.lastError).toBeNull();
-    const xdg = r.tables.autostart!.filter((x) => x.source.toString().startsWith('xdg'));
+    const xdg = r.tables.autostart!.filter((x) => String(x.source).startsWith('xdg'));
     expect(xdg.map((x) => [x.source, x.name, x.exec, x.enabled])).toEqual([
       ['xdg_system', 'at-spi-dbus-bus.desktop', '/usr/libexec/at-spi-bus-launcher', true],
       ['xdg_system', 'gnome-keyring-ssh.desktop', '/usr/bin/gnome-keyring-daemon', false],
