@@ -33,3 +33,14 @@ export function parseLoadavg(text: string): LoadAvg | null {
     lastPid: parseCount(f[4]),
   };
 }
+
+/**
+ * The zone name of an /etc/localtime link target (`/usr/share/zoneinfo/Europe/Berlin`,
+ * `../usr/share/zoneinfo/posix/UTC`), or null when the target is not under zoneinfo.
+ */
+export function zoneOfLocaltimeLink(target: string): string | null {
+  const i = target.lastIndexOf('zoneinfo/');
+  if (i < 0) return null;
+  const zone = target.slice(i + 'zoneinfo/'.length).replace(/^(posix|right)\//, '');
+  return /^[A-Za-z0-9_+\-./]+$/.test(zone) && !zone.includes('..') ? zone : null;
+}

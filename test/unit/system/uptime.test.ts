@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../../../src/collectors/system/proc-stat.parse.js';
 import { uptime } from '../../../src/collectors/system/uptime.js';
-import { parseLoadavg, parseUptime } from '../../../src/collectors/system/uptime.parse.js';
+import { parseLoadavg, parseUptime, zoneOfLocaltimeLink } from '../../../src/collectors/system/uptime.parse.js';
 import { collectOnce, fixturePath, FIXTURE_TIME } from '../../helpers.js';
 import { hostRoot, rootWithDirAt } from './roots.js';
 
@@ -48,18 +48,41 @@ describe('uptime parsers', () => {
   });
 });
 
+describe('time zone', () => {
+  it('takes the zone from the /etc/localtime link target', () => {
+    expect(zoneOfLocaltimeLink('/usr/share/zoneinfo/Etc/UTC')).toBe('Etc/UTC'); // this machine
+    expect(zoneOfLocaltimeLink('../usr/share/zoneinfo/posix/Europe/Berlin')).toBe('Europe/Berlin');
+    expect(zoneOfLocaltimeLink('/etc/some-copy')).toBeNull();
+    expect(zoneOfLocaltimeLink('/usr/share/zoneinfo/../../../etc/shadow')).toBeNull();
+  });
+});
+
 describe('uptime collector', () => {
   it('reads the fixture host with the fixed clock', async () => {
     const { state, tables } = await collectOnce(uptime, fixturePath('host-a'));
     expect(state.success).toBe(true);
     expect(tables.uptime).toEqual([
-      expect.objectContaining({ now_seconds: FIXTURE_TIME / 1000, boot_time_seconds: 1768391877, boot_time_source: '/proc/stat', uptime_seconds: 86523.45 }),
+      expect.objectContaining({
+        now_seconds: FIXTURE_TIME / 1000,
+        time_zone: 'Europe/Berlin',
+        time_zone_source: '/etc/localtime',
+        boot_time_seconds: 1768391877,
+        boot_time_source: '/proc/stat',
+        uptime_seconds: 86523.45,
+      }),
     ]);
   });
   it('derives the boot time from /proc/uptime without btime', async () => {
     const { tables } = await collectOnce(uptime, hostRoot({ 'proc/uptime': '100.4 50.0\n' }));
     expect(tables.uptime![0]).toMatchObject({ boot_time_seconds: FIXTURE_TIME / 1000 - 100, boot_time_source: '/proc/uptime', load1: null });
   });
+  it('falls back to /etc/timezone when /etc/localtime is a copy', async () => {
+    const copy = hostRoot({ 'proc/uptime': '1 1\n', 'etc/localtime': 'TZif2...', 'etc/timezone': 'America/New_York\n' });
+    expect((await collectOnce(uptime, copy)).tables.uptime![0]).toMatchObject({ time_zone: 'America/New_York', time_zone_source: '/etc/timezone' });
+    const bare = hostRoot({ 'proc/uptime': '1 1\n', 'etc/localtime': 'TZif2...' });
+    expect((await collectOnce(uptime, bare)).tables.uptime![0]).toMatchObject({ time_zone: '', time_zone_source: '' });
+  });
+
   it('succeeds with no rows on an empty root', async () => {
     const { state, tables } = await collectOnce(uptime, fixturePath('host-empty'));
     expect(state.success).toBe(true);
