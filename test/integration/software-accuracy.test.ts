@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync, readdirSync, writeFileSync } from 'no
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deb } from '../../src/collectors/software/deb.js';
+import { npmPackages } from '../../src/collectors/software/npm-packages.js';
 import { pythonPackages } from '../../src/collectors/software/python-packages.js';
 import { rpm } from '../../src/collectors/software/rpm.js';
 import { collectOnce, tempDir } from '../helpers.js';
@@ -132,5 +133,21 @@ describe.skipIf(!python.run)('python_packages against importlib.metadata on this
       const got = sorted(tables.packages!.filter((r) => r.location === location).map((r) => `${r.name} ${r.version}`));
       expect(got, location).toEqual(expected);
     }
+  });
+});
+
+const npm = withTools(['npm']);
+describe.skipIf(!npm.run)('npm_packages against npm ls -g on this machine', () => {
+  it('reports the global packages npm lists', { timeout: 60_000 }, async () => {
+    expect(npm.missing, 'npm must be installed in CI').toEqual([]);
+    const root = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
+    const listed = JSON.parse(execFileSync('npm', ['ls', '-g', '--depth=0', '--json'], { encoding: 'utf8' })) as {
+      dependencies?: Record<string, { version?: string }>;
+    };
+    const expected = sorted(Object.entries(listed.dependencies ?? {}).map(([name, d]) => `${name} ${d.version}`));
+    const { state, tables } = await collectOnce(npmPackages, '/');
+    expect(state.success, state.lastError ?? '').toBe(true);
+    const got = sorted(tables.packages!.filter((r) => r.location === root).map((r) => `${r.name} ${r.version}`));
+    expect(got).toEqual(expected);
   });
 });
