@@ -74,6 +74,12 @@ describe('groups', () => {
     expect(f.memberships.find((m) => m.group === 'sudo' && m.user === 'alice')).toMatchObject({ primary: true, supplementary: true });
   });
 
+  it('gshadow garbage is counted, the rest kept', async () => {
+    const r = await collectOnce(groups, hostWith({ '/etc/group': 'sudo:x:27:\n', '/etc/gshadow': 'sudo:!:carol,dave:\ntruncated:!\n' }));
+    expect(r.state.parseErrorsTotal).toBe(1);
+    expect(r.tables.groups).toEqual([{ name: 'sudo', gid: 27, members: 0, supplementary_members: 0, admins: 2, privileged: true }]);
+  });
+
   it('reads host-a: privileged memberships only in the privileged family', async () => {
     const r = await collectOnce(groups, HOST_A);
     expect(r.state.success).toBe(true);

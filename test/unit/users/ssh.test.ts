@@ -167,6 +167,23 @@ describe('ssh_config collector', () => {
   });
 });
 
+describe('ssh_config collector: bad input', () => {
+  it('garbage lines counted, an oversized user config fails naming it, missing configs are zero rows', async () => {
+    const files = {
+      '/etc/passwd': 'alice:x:1000:1000::/home/alice:/bin/bash\n',
+      '/etc/ssh/ssh_config': 'Host *\n  ForwardAgent yes\n  \u0000garbage\n  StrictHostKeyChecking "no\n',
+    };
+    const r = await collectOnce(sshConfig, hostWith(files));
+    expect(r.state.success).toBe(true);
+    expect(r.state.parseErrorsTotal).toBe(2);
+    expect(r.tables.ssh_client_settings).toEqual([{ user: '', file: '/etc/ssh/ssh_config', host: '*', option: 'ForwardAgent', value: 'yes', risky: true }]);
+    const big = await collectOnce(sshConfig, hostWith({ ...files, '/home/alice/.ssh/config': 'Host x\n'.repeat(2000) }), { maxFileBytes: 4096 });
+    expect(big.state.success).toBe(false);
+    expect(big.state.lastError).toMatch(/\/home\/alice\/\.ssh\/config: file too large/);
+    expect((await collectOnce(sshConfig, hostWith({}))).tables.ssh_client_settings).toEqual([]);
+  });
+});
+
 describe('ssh_authorized_keys collector', () => {
   it('host-a: per user, options, no comments exported', async () => {
     const r = await collectOnce(sshAuthorizedKeys, HOST_A);
