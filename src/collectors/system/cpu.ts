@@ -5,11 +5,12 @@ import { flagsOnAllCpus, parseCpuinfo, SECURITY_FLAGS, vulnerabilityStatus } fro
 import { CPU_MODES, parseProcStat, USER_HZ } from './proc-stat.parse.js';
 
 const VULNERABILITIES = '/sys/devices/system/cpu/vulnerabilities';
+const SMT = '/sys/devices/system/cpu/smt';
 
 export const cpu = defineCollector({
   name: 'cpu',
   area: 'system',
-  description: 'CPU time per mode (/proc/stat), CPU models and security-relevant flags (/proc/cpuinfo), and the kernel view of CPU vulnerabilities.',
+  description: 'CPU time per mode (/proc/stat), CPU models and security-relevant flags (/proc/cpuinfo), the kernel view of CPU vulnerabilities, and the SMT state.',
   defaultEnabled: true,
   interval: MINUTE,
   timeout: 10 * SECOND,
@@ -18,6 +19,7 @@ export const cpu = defineCollector({
     { name: 'cpu_model', key: ['vendor', 'model_name', 'family', 'model', 'stepping', 'microcode'], description: 'Distinct CPU models and how many logical CPUs have each.', drift: true },
     { name: 'cpu_flags', key: ['flag'], description: 'Security-relevant CPU flags, present on every logical CPU or not.', drift: true },
     { name: 'cpu_vulnerabilities', key: ['name'], description: 'CPU vulnerabilities and the kernel mitigation state.', drift: true },
+    { name: 'cpu_smt', key: [], description: 'Simultaneous multithreading: control setting and whether sibling threads run.', drift: true },
   ],
   async collect(ctx) {
     const { fs } = ctx;
@@ -52,11 +54,17 @@ export const cpu = defineCollector({
       const status = vulnerabilityStatus(state);
       vulnRows.push({ name: e.name, state, status, vulnerable: status === 'vulnerable' });
     }
+    // SMT shares core buffers between threads (L1TF, MDS): some mitigations need it off.
+    const smtControl = await readValue(fs, `${SMT}/control`);
+    const smtActive = await readValue(fs, `${SMT}/active`);
+    const smtRows: FactRow[] =
+      smtControl === null && smtActive === null ? [] : [{ control: smtControl ?? '', active: smtActive === null ? null : smtActive === '1' }];
     return [
       { name: 'cpu_time', rows: timeRows },
       { name: 'cpu_model', rows: [...models.values()] },
       { name: 'cpu_flags', rows: flagRows },
       { name: 'cpu_vulnerabilities', rows: vulnRows },
+      { name: 'cpu_smt', rows: smtRows },
     ];
   },
 });

@@ -74,6 +74,11 @@ describe('cpu collector', () => {
     const vulnerable = tables.cpu_vulnerabilities!.filter((r) => r.vulnerable).map((r) => r.name);
     expect(vulnerable).toEqual(['spec_rstack_overflow', 'spec_store_bypass']);
     expect(tables.cpu_vulnerabilities).toHaveLength(19);
+    expect(tables.cpu_smt).toEqual([{ control: 'notsupported', active: false }]);
+  });
+  it('reads SMT switched on', async () => {
+    const { tables } = await collectOnce(cpu, hostRoot({ 'sys/devices/system/cpu/smt/control': 'on\n', 'sys/devices/system/cpu/smt/active': '1\n' }));
+    expect(tables.cpu_smt).toEqual([{ control: 'on', active: true }]);
   });
   it('succeeds with no rows on an empty root', async () => {
     const { state, tables } = await collectOnce(cpu, fixturePath('host-empty'));
