@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { HostFs } from '../../host/hostfs.js';
+import type { FactRow, TableSpec } from '../types.js';
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Lines without comments (`#` to end of line by default) and blank lines, with 1-based numbers. */
+export function contentLines(text: string, comment: RegExp = /#.*$/): { line: number; text: string }[] {
+  const out: { line: number; text: string }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.replace(comment, '').trim();
+    if (t !== '') out.push({ line: i + 1, text: t });
+  }
+  return out;
+}
+
+export interface FileFacts {
+  path: string;
+  text: string;
+  sha256: string;
+  size: number;
+  /** Modification time, Unix seconds. */
+  mtime: number;
+}
+
+/** Reads a config file with its fingerprint; null when it does not exist. */
+export async function readFileFacts(fs: HostFs, path: string): Promise<FileFacts | null> {
+  const bytes = await fs.readBytesIfExists(path);
+  if (bytes === null) return null;
+  const st = await fs.stat(path);
+  return { path, text: bytes.toString('utf8'), sha256: sha256(bytes), size: bytes.length, mtime: Math.floor(st.mtimeMs / 1000) };
+}
+
+/**
+ * The regular files of a directory (links followed inside the root), sorted by name;
+ * [] when the directory is missing. Backup and package-manager leftovers are skipped.
+ */
+export async function listFiles(fs: HostFs, rawDir: string, match: (name: string) => boolean = () => true): Promise<string[]> {
+  const dir = rawDir.replace(/\/+$/, '') || '/';
+  const out: string[] = [];
+  for (const e of (await fs.readdirIfExists(dir)) ?? []) {
+    if (e.name.startsWith('.') || /(~|\.dpkg-(old|dist|new|bak)|\.rpm(new|save|orig)|\.bak|\.swp)$/.test(e.name)) continue;
+    if (!match(e.name)) continue;
+    const path = dir === '/' ? `/${e.name}` : `${dir}/${e.name}`;
+    if (e.type === 'file') out.push(path);
+    else if (e.type === 'symlink' && (await fs.statIfExists(path))?.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** One row of a `<collector>_risks` table: a risky setting found in a config file (never its value). */
+export interface Risk {
+  server: string;
+  path: string;
+  setting: string;
+}
+
+export function riskTable(name: string, what: string): TableSpec {
+  return { name, key: ['server', 'path', 'setting'], description: `Risky settings of ${what}, one row per finding.`, drift: true };
+}
+
+export function riskRows(risks: Risk[]): FactRow[] {
+  const seen = new Set<string>();
+  const out: FactRow[] = [];
+  for (const r of risks) {
+    const k = `${r.server}\0${r.path}\0${r.setting}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ server: r.server, path: r.path, setting: r.setting });
+  }
+  return out;
+}
+
+/** The fingerprint table shared by collectors that hash whole files. */
+export function fileTable(name: string, what: string): TableSpec {
+  return { name, key: ['path'], description: `${what}: path, sha256, size and mtime.`, drift: true, volatile: ['mtime'] };
+}
+
+export function fileRow(f: FileFacts, extra: FactRow = {}): FactRow {
+  return { path: f.path, sha256: f.sha256, size: f.size, mtime: f.mtime, ...extra };
+}
+
+/** Drops rows whose key repeats: the first one wins. */
+export function uniqueBy(rows: FactRow[], key: string[]): FactRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
