@@ -83,3 +83,22 @@ export function unixSeconds(text: string | undefined): number | null {
 export function stripUrlCredentials(text: string): string {
   return text.includes('@') ? text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1') : text;
 }
+
+/**
+ * Reuses the previous refresh's result while the source files are unchanged
+ * (same inode, size and mtime), so a large package database is parsed only when
+ * it changes. A missing file is part of the signature too.
+ */
+export async function unlessUnchanged<T>(ctx: CollectContext, files: string[], compute: () => Promise<T>): Promise<T> {
+  const parts: string[] = [];
+  for (const f of files) {
+    const st = await ctx.fs.statIfExists(f);
+    parts.push(st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-');
+  }
+  const signature = parts.join('|');
+  const memo = ctx.memo.get('unchanged') as { signature: string; value: T } | undefined;
+  if (memo && memo.signature === signature) return memo.value;
+  const value = await compute();
+  ctx.memo.set('unchanged', { signature, value });
+  return value;
+}

@@ -1,5 +1,6 @@
+import type { CollectContext, FactTable } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { packageResult, packageTables, type PackageRow } from './common.js';
+import { packageResult, packageTables, unlessUnchanged, type PackageRow } from './common.js';
 import { forEachRpmBlob } from './rpmdb.js';
 import { parseRpmHeader, rpmEvr } from './rpm.parse.js';
 
@@ -10,6 +11,49 @@ const LEGACY = ['/var/lib/rpm/Packages', '/var/lib/rpm/Packages.db', '/usr/lib/s
 /** The version is part of the key: installonly packages (kernels) and gpg-pubkey appear once per version. */
 const KEY = ['manager', 'name', 'arch', 'version'];
 
+async function findDatabase(ctx: CollectContext): Promise<string | null> {
+  for (const candidate of DATABASES) {
+    const st = await ctx.fs.statIfExists(candidate);
+    if (!st) continue;
+    if (!st.isFile()) throw new Error(`${candidate}: not a regular file`);
+    return candidate;
+  }
+  for (const legacy of LEGACY) {
+    if (await ctx.fs.statIfExists(legacy)) throw new Error(`${legacy}: Berkeley DB / ndb rpm databases are not supported (only rpmdb.sqlite)`);
+  }
+  return null;
+}
+
+async function readDatabase(ctx: CollectContext, db: string): Promise<FactTable[]> {
+  const rows: PackageRow[] = [];
+  await forEachRpmBlob(await ctx.fs.realPath(db), db, (hnum, blob) => {
+    if (ctx.signal.aborted) throw new Error('aborted: collector timeout expired');
+    let p;
+    try {
+      p = parseRpmHeader(blob);
+    } catch (err) {
+      ctx.parseError(db, `Packages hnum ${hnum}: ${(err as Error).message}`);
+      return;
+    }
+    rows.push({
+      manager: 'rpm',
+      name: p.name,
+      version: rpmEvr(p),
+      arch: p.arch,
+      location: '',
+      epoch: p.epoch,
+      upstream_version: p.version,
+      release: p.release,
+      install_time: p.installTime,
+      source_rpm: p.sourceRpm,
+      size_bytes: p.size,
+      // gpg-pubkey "packages" are imported signing keys, not software.
+      pseudo: p.name === 'gpg-pubkey',
+    });
+  });
+  return packageResult('rpm', KEY, rows);
+}
+
 export const rpm = defineCollector({
   name: 'rpm',
   area: 'software',
@@ -19,48 +63,9 @@ export const rpm = defineCollector({
   timeout: 60 * SECOND,
   tables: packageTables('rpm', KEY, 'version is [epoch:]version-release; gpg-pubkey keys are listed like `rpm -qa` does (pseudo=true)'),
   async collect(ctx) {
-    let db: string | null = null;
-    for (const candidate of DATABASES) {
-      const st = await ctx.fs.statIfExists(candidate);
-      if (!st) continue;
-      if (!st.isFile()) throw new Error(`${candidate}: not a regular file`);
-      db = candidate;
-      break;
-    }
-    if (db === null) {
-      for (const legacy of LEGACY) {
-        if (await ctx.fs.statIfExists(legacy))
-          throw new Error(`${legacy}: Berkeley DB / ndb rpm databases are not supported (only rpmdb.sqlite)`);
-      }
-      return packageResult('rpm', KEY, []);
-    }
-    const rows: PackageRow[] = [];
-    const dbPath = db;
-    forEachRpmBlob(await ctx.fs.realPath(dbPath), dbPath, (hnum, blob) => {
-      if (ctx.signal.aborted) throw new Error('aborted: collector timeout expired');
-      let p;
-      try {
-        p = parseRpmHeader(blob);
-      } catch (err) {
-        ctx.parseError(dbPath, `Packages hnum ${hnum}: ${(err as Error).message}`);
-        return;
-      }
-      rows.push({
-        manager: 'rpm',
-        name: p.name,
-        version: rpmEvr(p),
-        arch: p.arch,
-        location: '',
-        epoch: p.epoch,
-        upstream_version: p.version,
-        release: p.release,
-        install_time: p.installTime,
-        source_rpm: p.sourceRpm,
-        size_bytes: p.size,
-        // gpg-pubkey "packages" are imported signing keys, not software.
-        pseudo: p.name === 'gpg-pubkey',
-      });
-    });
-    return packageResult('rpm', KEY, rows);
+    const db = await findDatabase(ctx);
+    if (db === null) return packageResult('rpm', KEY, []);
+    // rpm writes through the WAL: the -wal file changes before the database file does.
+    return unlessUnchanged(ctx, [db, `${db}-wal`], () => readDatabase(ctx, db));
   },
 });

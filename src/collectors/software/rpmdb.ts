@@ -9,9 +9,9 @@ import * as path from 'node:path';
  * resolves the host path with HostFs.realPath (links stay inside the host root).
  * `hostPath` is only used in messages.
  */
-export function forEachRpmBlob(realPath: string, hostPath: string, each: (hnum: number, blob: Buffer) => void): void {
+export async function forEachRpmBlob(realPath: string, hostPath: string, each: (hnum: number, blob: Buffer) => void): Promise<void> {
   try {
-    readBlobs(realPath, true, each);
+    await readBlobs(realPath, true, each);
     return;
   } catch (err) {
     if (!isCantOpen(err)) throw describe(err, hostPath);
@@ -22,7 +22,7 @@ export function forEachRpmBlob(realPath: string, hostPath: string, each: (hnum: 
     const copy = path.join(dir, 'rpmdb.sqlite');
     copyFileSync(realPath, copy);
     if (existsSync(realPath + '-wal')) copyFileSync(realPath + '-wal', copy + '-wal');
-    readBlobs(copy, false, each);
+    await readBlobs(copy, false, each);
   } catch (err) {
     throw describe(err, hostPath);
   } finally {
@@ -30,15 +30,25 @@ export function forEachRpmBlob(realPath: string, hostPath: string, each: (hnum: 
   }
 }
 
-function readBlobs(file: string, readonly: boolean, each: (hnum: number, blob: Buffer) => void): void {
+/** Rows per page: SQLite calls are synchronous, so the event loop (and scrapes) get a turn between pages. */
+const PAGE = 256;
+
+async function readBlobs(file: string, readonly: boolean, each: (hnum: number, blob: Buffer) => void): Promise<void> {
   const db = new Database(file, { readonly, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Packages'").get();
     if (!table) throw new NotRpmdb('no Packages table, not an rpm database');
-    const stmt = db.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum');
-    for (const row of stmt.iterate() as Iterable<{ hnum: number; blob: unknown }>) {
-      if (!Buffer.isBuffer(row.blob)) throw new NotRpmdb(`Packages row ${row.hnum}: blob column is not a BLOB`);
-      each(row.hnum, row.blob);
+    const page = db.prepare('SELECT hnum, blob FROM Packages WHERE hnum > ? ORDER BY hnum LIMIT ?');
+    let after = -Infinity;
+    for (;;) {
+      const rows = page.all(after, PAGE) as { hnum: number; blob: unknown }[];
+      for (const row of rows) {
+        if (!Buffer.isBuffer(row.blob)) throw new NotRpmdb(`Packages row ${row.hnum}: blob column is not a BLOB`);
+        each(row.hnum, row.blob);
+        after = row.hnum;
+      }
+      if (rows.length < PAGE) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     db.close();

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deb } from '../../../src/collectors/software/deb.js';
 import { parseDpkgStatus } from '../../../src/collectors/software/deb.parse.js';
-import { collectOnce, fixturePath } from '../../helpers.js';
+import { collectOnce, fixturePath, schedulerFor } from '../../helpers.js';
 import { hostWith } from './host.js';
 
 const STANZA = (name: string, status = 'install ok installed', extra = '') =>
@@ -112,5 +112,16 @@ describe('deb collector', () => {
     mkdirSync(path.join(fifoRoot, 'var/lib/dpkg'), { recursive: true });
     execFileSync('mkfifo', [path.join(fifoRoot, 'var/lib/dpkg/status')]);
     expect((await collectOnce(deb, fifoRoot)).state.lastError).toMatch(/\/var\/lib\/dpkg\/status: not a regular file/);
+  });
+
+  it('parses the status file again only when it changed', async () => {
+    const root = hostWith({ '/var/lib/dpkg/status': STANZA('a') });
+    const scheduler = schedulerFor([deb], root);
+    const names = async () => (await scheduler.runNow('deb')).tables!.find((t) => t.name === 'packages')!.rows.map((r) => r.name);
+    expect(await names()).toEqual(['a']);
+    expect(await names()).toEqual(['a']);
+    writeFileSync(path.join(root, 'var/lib/dpkg/status.new'), STANZA('a') + '\n' + STANZA('b'));
+    execFileSync('mv', [path.join(root, 'var/lib/dpkg/status.new'), path.join(root, 'var/lib/dpkg/status')]); // as dpkg does
+    expect(await names()).toEqual(['a', 'b']);
   });
 });

@@ -156,4 +156,12 @@ describe('rpm collector', () => {
     writeFileSync(path.join(root, DB), '');
     expect((await collectOnce(rpm, root)).state.lastError).toMatch(/no Packages table/);
   });
+
+  it('reads a database larger than one page of rows', async () => {
+    const many = Array.from({ length: 700 }, (_, i) => ({ ...pkg, name: `p${String(i).padStart(4, '0')}` }));
+    const { state, tables } = await collectOnce(rpm, rootWithDb(many));
+    expect(state.success).toBe(true);
+    expect(tables.package_count).toEqual([{ manager: 'rpm', count: 700 }]);
+    expect(tables.packages![699]!.name).toBe('p0699');
+  });
 });
