@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deb } from '../../../src/collectors/software/deb.js';
@@ -123,5 +123,15 @@ describe('deb collector', () => {
     writeFileSync(path.join(root, 'var/lib/dpkg/status.new'), STANZA('a') + '\n' + STANZA('b'));
     execFileSync('mv', [path.join(root, 'var/lib/dpkg/status.new'), path.join(root, 'var/lib/dpkg/status')]); // as dpkg does
     expect(await names()).toEqual(['a', 'b']);
+  });
+
+  it('fails naming the file when the status file is a symlink loop', async () => {
+    const root = hostWith({});
+    mkdirSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
+    symlinkSync('status.b', path.join(root, 'var/lib/dpkg/status'));
+    symlinkSync('status', path.join(root, 'var/lib/dpkg/status.b'));
+    const { state } = await collectOnce(deb, root);
+    expect(state.success).toBe(false);
+    expect(state.lastError).toMatch(/^\/var\/lib\/dpkg\/status: too many levels of symbolic links/);
   });
 });
