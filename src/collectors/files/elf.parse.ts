@@ -285,7 +285,9 @@ function parse(buf: Uint8Array): ElfInfo {
     flags,
     flags1,
     bindNow,
-    pie: type === 'DYN' && ((flags1 & DF_1_PIE) !== 0 || interpreter !== null),
+    // DF_1_PIE is what readelf goes by; older linkers did not set it, so an interpreter without a
+    // SONAME counts too (libc.so.6 has an interpreter, being runnable, and a SONAME: a library).
+    pie: type === 'DYN' && ((flags1 & DF_1_PIE) !== 0 || (interpreter !== null && soname === null)),
     relro: relroSeg ? (bindNow ? 'full' : 'partial') : 'none',
     nxStack: gnuStack !== null && (gnuStack & 1) === 0,
     hasDynamic: dynamic !== null,
