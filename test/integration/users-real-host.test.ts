@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { logins } from '../../src/collectors/users/logins.js';
+import { shadow } from '../../src/collectors/users/shadow.js';
 import { UTMP_RECORD_SIZE } from '../../src/collectors/users/utmp.parse.js';
 import { users } from '../../src/collectors/users/users.js';
 import { collectOnce } from '../helpers.js';
@@ -32,6 +33,36 @@ describe('users on this machine', () => {
     const got = r.tables.users!.map((u) => [u.name, u.uid, u.gid, u.home, u.shell].join(':')).sort();
     expect(got).toEqual([...expected.values()].sort());
     expect(got.length).toBeGreaterThan(0);
+  });
+});
+
+describe('shadow on this machine', () => {
+  it('agrees with `passwd -S -a` (status, last change, min, max, warn, inactive)', async () => {
+    let out: string;
+    try {
+      out = execFileSync('passwd', ['-S', '-a'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      if (process.env.CI === 'true') throw new Error('passwd (shadow-utils) is required in CI');
+      return;
+    }
+    const r = await collectOnce(shadow, '/');
+    expect(r.state.success, r.state.lastError ?? '').toBe(true);
+    const STATUS: Record<string, string> = { set: 'P', locked: 'L', empty: 'NP' };
+    const day = (s: unknown) => (s === null ? null : new Date((s as number) * 1000).toISOString().slice(0, 10));
+    const n = (v: unknown) => (v === null ? '-1' : String(v));
+    const ours = r.tables.passwords!.map((p) =>
+      [p.name, STATUS[p.state as string], p.must_change ? null : day(p.last_change_seconds), n(p.min_age_days), n(p.max_age_days), n(p.warn_days), n(p.inactive_days)].join(' '),
+    );
+    const theirs = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const f = l.trim().split(/\s+/);
+        // passwd prints "01/01/1970"-style or ISO dates depending on the version; "never"/"password must be changed" become null.
+        const date = /^\d{4}-\d{2}-\d{2}$/.test(f[2]!) ? f[2] : null;
+        return [f[0], f[1], date, f[3], f[4], f[5], f[6]].join(' ');
+      });
+    expect(ours.sort()).toEqual(theirs.sort());
   });
 });
 
