@@ -1,119 +1,17 @@
 // `npm run bench`: scrape latency, bytes, series, CPU and memory of hostbaseline beside
 // Debian's prometheus-node-exporter (default collectors) in the same run, then the
 // area benchmarks (test/bench/*.mjs modules exporting bench* functions).
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import * as http from 'node:http';
-import * as net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { agent, measure } from './scrape.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 300);
 const WARMUP = 50;
-const CLK_TCK = 100;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function rssBytes(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function scrape(url) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    http
-      .get(url, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
-        let bytes = 0;
-        res.on('data', (c) => (bytes += c.length));
-        res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes, status: res.statusCode }));
-      })
-      .on('error', reject);
-  });
-}
-
-function plainText(url) {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let s = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (s += c));
-      res.on('end', () => resolve(s));
-    }).on('error', reject);
-  });
-}
-
-async function waitUp(url, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {}
-    if (Date.now() > end) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-async function measure(name, command, args, readyPath) {
-  const port = await freePort();
-  const child = spawn(command, args(port), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (b) => (err += b));
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitUp(`${base}${readyPath}`);
-    const url = `${base}/metrics`;
-    for (let i = 0; i < WARMUP; i++) await scrape(url);
-    await new Promise((r) => setTimeout(r, 500));
-    const rss = rssBytes(child.pid);
-    const cpu0 = cpuSeconds(child.pid);
-    const lat = [];
-    let bytes = 0;
-    for (let i = 0; i < SCRAPES; i++) {
-      const r = await scrape(url);
-      if (r.status !== 200) throw new Error(`${name}: HTTP ${r.status}`);
-      lat.push(r.ms);
-      bytes = r.bytes;
-    }
-    const cpu = cpuSeconds(child.pid) - cpu0;
-    const text = await plainText(url);
-    lat.sort((a, b) => a - b);
-    return {
-      name,
-      median: quantile(lat, 0.5),
-      p99: quantile(lat, 0.99),
-      gzipBytes: bytes,
-      textBytes: Buffer.byteLength(text),
-      series: text.split('\n').filter((l) => l && !l.startsWith('#')).length,
-      cpuPer100: (cpu / SCRAPES) * 100,
-      rss,
-    };
-  } finally {
-    child.kill('SIGTERM');
-    if (err && process.env.BENCH_VERBOSE) console.error(err);
-  }
-}
 
 function which(p) {
   try {
@@ -160,7 +58,7 @@ async function main() {
   for (const [what, ok] of verdicts) console.log(`${ok ? 'PASS' : 'MISS'}  ${what}`);
 
   // Area benchmarks: every test/bench/*.mjs module (but this one) exporting bench* functions.
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.mjs') && f !== 'run.mjs').sort()) {
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'scrape.mjs'].includes(f)).sort()) {
     if (process.env.BENCH_ONLY && !file.includes(process.env.BENCH_ONLY)) continue;
     const mod = await import(pathToFileURL(path.join(here, file)).href);
     for (const [fn, bench] of Object.entries(mod)) {

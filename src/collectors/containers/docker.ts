@@ -34,8 +34,13 @@ const TABLES = [
 
 /** Where the engine usually listens on a host. */
 const HOST_SOCKETS = ['/run/docker.sock', '/var/run/docker.sock'];
-/** Requests in flight at once (stats, top, inspect) — enough for 100 containers in well under 2 s. */
+/** Requests in flight at once (inspect, top, changes). */
 const PARALLEL = 8;
+/**
+ * dockerd answers a one-shot stats request on its next 1 s sampling tick, so stats
+ * requests go out together: 100 containers take one tick, not one tick per batch.
+ */
+const STATS_PARALLEL = 256;
 
 /**
  * Whether a `dockerd` runs on the host, from the host's process table. Connecting to
@@ -164,21 +169,22 @@ export function createDockerCollector(deps: DockerCollectorDeps = {}): Collector
         rows.docker_container_labels.push(...labelRows(i));
       }
       const running = inspected.filter((i) => i.State?.Running);
-      const perContainer = async (i: any) => {
-        const id = shortId(i.Id);
-        const name = String(i.Name).replace(/^\//, '');
-        if (ctx.options.stats) rows.docker_container_stats.push(statsRow(id, name, await api.stats(i.Id)));
-        if (ctx.options.top) rows.docker_container_processes.push(...topRows(id, name, await api.top(i.Id)));
-        if (ctx.options.changes) rows.docker_container_changes.push(...changeRows(id, name, await api.changes(i.Id)));
-      };
-      await mapLimit(running, PARALLEL, async (i) => {
-        if (ctx.signal.aborted) return;
-        try {
-          await perContainer(i);
-        } catch (err) {
-          if (!/404|409|no such container|is not running/i.test((err as Error).message)) throw err;
-        }
-      });
+      // A container that stops or goes away between listing and asking is not an error.
+      const gone = (err: unknown) => /404|409|no such container|is not running/i.test((err as Error).message);
+      const eachRunning = (limit: number, fn: (i: any, id: string, name: string) => Promise<void>) =>
+        mapLimit(running, limit, async (i) => {
+          if (ctx.signal.aborted) return;
+          try {
+            await fn(i, shortId(i.Id), String(i.Name).replace(/^\//, ''));
+          } catch (err) {
+            if (!gone(err)) throw err;
+          }
+        });
+      await Promise.all([
+        ctx.options.stats && eachRunning(STATS_PARALLEL, async (i, id, name) => void rows.docker_container_stats.push(statsRow(id, name, await api.stats(i.Id)))),
+        ctx.options.top && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_processes.push(...topRows(id, name, await api.top(i.Id)))),
+        ctx.options.changes && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_changes.push(...changeRows(id, name, await api.changes(i.Id)))),
+      ]);
       const images = await api.listImages();
       const layers = await mapLimit(images, PARALLEL, async (im: any) => {
         try {
