@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allCollectors } from '../../src/collectors/all.js';
-import { fixtureExposition } from '../golden/golden.test.js';
+import { fixtureExposition } from '../support/fixture-run.js';
 import { fixturePath, REPO } from '../helpers.js';
 
 /**
