@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 /**
  * The subset of the Docker Engine API the collector uses. Injected, so tests can
@@ -24,32 +24,38 @@ export interface DockerEndpoint {
   timeoutMs: number;
 }
 
-/** A DockerApi over dockerode, bounded by a per-request timeout. */
+let dockerode: Promise<typeof Docker> | null = null;
+
+/**
+ * A DockerApi over dockerode, bounded by a per-request timeout. dockerode (with its
+ * ssh and protobuf dependencies) costs ~27 MB of resident memory, so it is loaded
+ * only once an engine is actually found.
+ */
 export function dockerodeApi(endpoint: DockerEndpoint): DockerApi {
   const u = endpoint.url;
-  let docker: Docker;
-  if (u.startsWith('unix://')) docker = new Docker({ socketPath: u.slice('unix://'.length), timeout: endpoint.timeoutMs });
-  else {
+  const client = (dockerode ??= import('dockerode').then((m) => m.default)).then((Docker) => {
+    if (u.startsWith('unix://')) return new Docker({ socketPath: u.slice('unix://'.length), timeout: endpoint.timeoutMs });
     const parsed = new URL(u.replace(/^tcp:/, 'http:'));
-    docker = new Docker({
+    return new Docker({
       host: parsed.hostname,
       port: Number(parsed.port || 2375),
       protocol: parsed.protocol === 'https:' ? 'https' : 'http',
       timeout: endpoint.timeoutMs,
     });
-  }
+  });
+  const use = <T>(fn: (d: Docker) => Promise<T>): Promise<T> => client.then(fn);
   return {
-    info: () => docker.info(),
-    version: () => docker.version(),
-    listContainers: () => docker.listContainers({ all: true }),
-    inspectContainer: (id) => docker.getContainer(id).inspect(),
+    info: () => use((d) => d.info()),
+    version: () => use((d) => d.version()),
+    listContainers: () => use((d) => d.listContainers({ all: true })),
+    inspectContainer: (id) => use((d) => d.getContainer(id).inspect()),
     // one-shot: one sample at once instead of waiting a second for a second sample.
-    stats: (id) => docker.getContainer(id).stats({ stream: false, 'one-shot': true } as any) as unknown as Promise<any>,
-    top: (id) => docker.getContainer(id).top({}) as unknown as Promise<any>,
-    changes: (id) => docker.getContainer(id).changes(),
-    listImages: () => docker.listImages(),
-    inspectImage: (id) => docker.getImage(id).inspect(),
-    listVolumes: () => docker.listVolumes(),
-    listNetworks: () => docker.listNetworks(),
+    stats: (id) => use((d) => d.getContainer(id).stats({ stream: false, 'one-shot': true } as any) as unknown as Promise<any>),
+    top: (id) => use((d) => d.getContainer(id).top({}) as unknown as Promise<any>),
+    changes: (id) => use((d) => d.getContainer(id).changes()),
+    listImages: () => use((d) => d.listImages()),
+    inspectImage: (id) => use((d) => d.getImage(id).inspect()),
+    listVolumes: () => use((d) => d.listVolumes()),
+    listNetworks: () => use((d) => d.listNetworks()),
   };
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -33,8 +33,12 @@ export async function forEachRpmBlob(realPath: string, hostPath: string, each: (
 /** Rows per page: SQLite calls are synchronous, so the event loop (and scrapes) get a turn between pages. */
 const PAGE = 256;
 
+/** The native SQLite binding is loaded on the first host that has an rpm database. */
+let sqlite: Promise<typeof Database> | null = null;
+
 async function readBlobs(file: string, readonly: boolean, each: (hnum: number, blob: Buffer) => void): Promise<void> {
-  const db = new Database(file, { readonly, fileMustExist: true });
+  const Sqlite = await (sqlite ??= import('better-sqlite3').then((m) => m.default));
+  const db = new Sqlite(file, { readonly, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Packages'").get();
     if (!table) throw new NotRpmdb('no Packages table, not an rpm database');
