@@ -41,4 +41,19 @@ describe('processes collector on this machine', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('is not disturbed by processes that exit while it reads', async () => {
+    // Shell loops start and reap short-lived processes all the time, outside this event loop.
+    const loops = [0, 1].map(() => spawn('sh', ['-c', 'while :; do /bin/true; /bin/true & wait; done'], { stdio: 'ignore' }));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { state, tables } = await collectOnce(processes, '/', { clock: systemClock, commands: createCommandRunner() });
+        expect(state.success, state.lastError ?? '').toBe(true);
+        expect(state.parseErrorsTotal).toBe(0);
+        expect(tables.processes!.filter((r) => r.hidden)).toEqual([]);
+      }
+    } finally {
+      for (const l of loops) l.kill('SIGKILL');
+    }
+  });
 });

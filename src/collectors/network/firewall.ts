@@ -17,7 +17,7 @@ const SOURCES = [
 async function dump(ctx: CollectContext, program: string, args: readonly string[]): Promise<string | null> {
   if ((await ctx.commands.which(program)) === null) return null; // not installed: nothing to report
   const r = await ctx.commands.run(program, [...args], { timeoutMs: 15 * SECOND, signal: ctx.signal });
-  if (r.code !== 0) throw new Error(`${program} ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim().slice(0, 200)}`);
+  if (r.code !== 0) throw new Error(`${[program, ...args].join(' ')}: exit ${r.code}: ${r.stderr.trim().slice(0, 200)}`);
   return r.stdout;
 }
 
