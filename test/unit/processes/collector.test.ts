@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exeHashCache } from '../../../src/collectors/processes/exe-hash.js';
@@ -181,3 +182,33 @@ describe('executable hash cache', () => {
     rmSync(root, { recursive: true });
   });
 });
+
+describe('executables that must not be read', () => {
+  it('skips a 10 GB sparse file, a FIFO and a symlink loop with a reason', async () => {
+    const root = tempDir();
+    const mk = (pid: number, exe: string) => {
+      const d = path.join(root, 'proc', String(pid));
+      mkdirSync(d, { recursive: true });
+      writeFileSync(path.join(d, 'stat'), `${pid} (p${pid}) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0`);
+      symlinkSync(exe, path.join(d, 'exe'));
+    };
+    mkdirSync(path.join(root, 'opt'));
+    const big = path.join(root, 'opt', 'big');
+    writeFileSync(big, '');
+    truncateSync(big, 10 * 1024 ** 3);
+    execFileSync('mkfifo', [path.join(root, 'opt', 'fifo')]);
+    symlinkSync('/opt/loop2', path.join(root, 'opt', 'loop1'));
+    symlinkSync('/opt/loop1', path.join(root, 'opt', 'loop2'));
+    mk(10, '/opt/big');
+    mk(11, '/opt/fifo');
+    mk(12, '/opt/loop1');
+    const { state, tables } = await collectOnce(processes, root, { timeout: 5000 });
+    expect(state.success, state.lastError ?? '').toBe(true);
+    const note = (pid: number) => tables.processes!.find((r) => r.pid === pid)!.exe_hash_note;
+    expect(note(10)).toMatch(/larger than 536870912 bytes/);
+    expect(note(11)).toBe('not a regular file');
+    expect(note(12)).toMatch(/too many levels of symbolic links/);
+    rmSync(root, { recursive: true });
+  });
+});
+
