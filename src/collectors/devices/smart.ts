@@ -27,7 +27,7 @@ export const smart = defineCollector({
     const smartctl = await ctx.commands.which('smartctl');
     const summary: FactRow = { tool: 'smartctl', available: smartctl !== null, devices: 0, failing: 0 };
     if (smartctl === null) return [{ name: 'smart_summary', rows: [summary] }, { name: 'smart_devices', rows: [] }];
-    const run = (args: string[]) => ctx.commands.run(smartctl, args, { timeoutMs: COMMAND_TIMEOUT_MS, signal: ctx.signal });
+    const run = (args: string[]) => ctx.commands.run('smartctl', args, { timeoutMs: COMMAND_TIMEOUT_MS, signal: ctx.signal });
     const scan = await run(['--scan-open', '--json']);
     const devices = parseScan(scan.stdout).slice(0, ctx.options.max_devices as number);
     const rows: FactRow[] = [];
