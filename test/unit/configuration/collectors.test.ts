@@ -167,3 +167,13 @@ describe('sources that are absent or bad', () => {
     expect(s.tables.server_config_risks!.map((x) => x.setting)).toContain('requirepass missing');
   });
 });
+
+describe('resolv_conf through the systemd-resolved link', () => {
+  it('an absolute link is followed inside the host root', async () => {
+    const root = host({ 'run/systemd/resolve/stub-resolv.conf': 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n' });
+    mkdirSync(path.join(root, 'etc'));
+    symlinkSync('/run/systemd/resolve/stub-resolv.conf', path.join(root, 'etc/resolv.conf'));
+    const r = await collectOnce(byName('resolv_conf'), root);
+    expect(r.tables.resolv_nameservers).toEqual([{ address: '127.0.0.53', position: 1, used: true }]);
+  });
+});
