@@ -120,6 +120,11 @@ export class DetailsCache {
     this.next = new Map();
   }
 
+  /** 75–100 % of maxAge, fixed per pid: processes seen first together are not all re-read in the same refresh. */
+  private maxAgeOf(pid: number): number {
+    return this.maxAge * (0.75 + (((pid * 2654435761) >>> 0) % 1000) / 4000);
+  }
+
   /** Entries of processes not seen during the refresh are dropped. */
   end(): void {
     this.entries = this.next;
@@ -127,7 +132,7 @@ export class DetailsCache {
 
   get(pid: number, identity: string): ProcessDetails | null {
     const e = this.entries.get(pid);
-    if (!e || e.identity !== identity || this.now() - e.readAt >= this.maxAge) return null;
+    if (!e || e.identity !== identity || this.now() - e.readAt >= this.maxAgeOf(pid)) return null;
     this.next.set(pid, e);
     return e.details;
   }
