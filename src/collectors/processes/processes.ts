@@ -67,6 +67,12 @@ export const processes = defineCollector({
     { name: 'hash_executables', type: 'bool', default: true, help: 'sha256 of each distinct executable (cached by device, inode, size, mtime).' },
     { name: 'max_hash_bytes', type: 'int', default: 512 * 1024 * 1024, help: 'Executables larger than this are not hashed.' },
     { name: 'hidden_scan', type: 'bool', default: true, help: 'Look for processes missing from the /proc listing (reads task/*/children).' },
+    {
+      name: 'cmdline',
+      type: 'string',
+      default: 'redacted',
+      help: 'How command lines are kept: redacted (secret-looking values replaced, cut to cmdline_max_length), sha256 (a hash of the arguments) or off.',
+    },
     { name: 'cmdline_max_length', type: 'int', default: 256, help: 'Command lines are cut to this many characters (secrets are redacted first).' },
     { name: 'max_users', type: 'int', default: 50, help: 'Users reported in hostbaseline_processes_by_user; the others count as "other".' },
     {
@@ -86,6 +92,7 @@ export const processes = defineCollector({
     cache.begin();
     const readOpts = {
       cmdlineMax: Number(opt.cmdline_max_length),
+      cmdlineMode: cmdlineMode(String(opt.cmdline)),
       onError: (file: string, message: string) => ctx.parseError(file, message),
       cache,
     };
@@ -267,9 +274,15 @@ export function hostNamespaces(procs: ProcessFacts[]): Partial<Record<Namespace,
   return out;
 }
 
+function cmdlineMode(v: string): 'redacted' | 'sha256' | 'off' {
+  if (v === 'redacted' || v === 'sha256' || v === 'off') return v;
+  throw new Error(`processes: option cmdline must be redacted, sha256 or off, not "${v}"`);
+}
+
 function detailsCache(ctx: CollectContext): DetailsCache {
   const maxAge = Number(ctx.options.detail_max_age);
-  const key = `details:${maxAge}`;
+  // Cached details hold the command line as formatted: a change of its options starts a new cache.
+  const key = `details:${maxAge}:${String(ctx.options.cmdline)}:${String(ctx.options.cmdline_max_length)}`;
   let c = ctx.memo.get(key) as DetailsCache | undefined;
   if (!c) ctx.memo.set(key, (c = new DetailsCache(() => ctx.clock.now(), maxAge)));
   return c;

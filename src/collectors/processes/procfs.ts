@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HostFsError, type HostFs } from '../../host/hostfs.js';
 import type { ProcSource } from './proc-source.js';
 import { parseCgroup, type CgroupFacts } from './cgroup.parse.js';
@@ -144,12 +145,25 @@ export class DetailsCache {
 
 export interface ReadProcessOptions {
   cmdlineMax: number;
+  /** redacted: joined, secrets redacted, capped; sha256: a hash of the raw arguments; off: null. */
+  cmdlineMode?: 'redacted' | 'sha256' | 'off';
   /** Report a read that failed for another reason than "missing" or "denied". */
   onError(file: string, message: string): void;
   cache?: DetailsCache;
 }
 
 const PROC_READ_CAP = 8 * 1024 * 1024;
+
+function cmdlineValue(buf: Buffer, opts: ReadProcessOptions): string | null {
+  switch (opts.cmdlineMode ?? 'redacted') {
+    case 'off':
+      return null;
+    case 'sha256':
+      return buf.length === 0 ? '' : 'sha256:' + createHash('sha256').update(buf).digest('hex');
+    default:
+      return formatCmdline(buf, opts.cmdlineMax);
+  }
+}
 
 /** Reads the facts of one process; null when it is gone (or its stat is unreadable garbage). */
 export function readProcess(src: ProcSource, pid: number, opts: ReadProcessOptions): ProcessFacts | null {
@@ -197,7 +211,7 @@ export function readProcess(src: ProcSource, pid: number, opts: ReadProcessOptio
     const mapsText = read('maps', () => src.readText(`${pid}/maps`, PROC_READ_CAP));
     const cgroupText = read('cgroup', () => src.readText(`${pid}/cgroup`));
     details = {
-      cmdline: cmdBuf === null ? null : formatCmdline(cmdBuf, opts.cmdlineMax),
+      cmdline: cmdBuf === null ? null : cmdlineValue(cmdBuf, opts),
       envNames: envBuf === null ? null : parseEnvironNames(envBuf),
       limits: limitsText === null ? null : parseLimits(limitsText),
       namespaces,

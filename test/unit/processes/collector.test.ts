@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exeHashCache } from '../../../src/collectors/processes/exe-hash.js';
 import type { ProcSource } from '../../../src/collectors/processes/proc-source.js';
 import { processes } from '../../../src/collectors/processes/processes.js';
-import { readProcess } from '../../../src/collectors/processes/procfs.js';
+import { DetailsCache, readProcess } from '../../../src/collectors/processes/procfs.js';
 import type { CollectContext, FactRow, FactTable } from '../../../src/collectors/types.js';
 import { HostFs, HostFsError, type DirEntry } from '../../../src/host/hostfs.js';
 import { fixedClock } from '../../../src/util/clock.js';
@@ -76,6 +76,53 @@ describe('processes on host-a', () => {
     const all = JSON.stringify(tables);
     for (const secret of ['hunter2', 'sk_live_51Hdemo', 's3cret', 'tok_secret_value']) expect(all).not.toContain(secret);
     expect(all).toContain('DB_PASSWORD'); // the name is kept
+  });
+
+  it('keeps command lines as hashes or not at all when asked', async () => {
+    const hashed = await collectOnce(processes, HOST_A, { options: { cmdline: 'sha256' } });
+    const raw = 'python3\0-m\0app\0--api-key=sk_live_51Hdemo\0--password\0hunter2\0https://svc:s3cret@db.internal:5432/app\0';
+    expect(hashed.tables.processes!.find((r) => r.pid === 3100)!.cmdline).toBe('sha256:' + createHash('sha256').update(raw).digest('hex'));
+    const off = await collectOnce(processes, HOST_A, { options: { cmdline: 'off' } });
+    expect(off.tables.processes!.every((r) => r.cmdline === null)).toBe(true);
+    const bad = await collectOnce(processes, HOST_A, { options: { cmdline: 'plain' } });
+    expect(bad.state.success).toBe(false);
+  });
+
+  it('re-reads details when a process executes another program', () => {
+    let reads = 0;
+    const files: Record<string, string> = { '5/stat': '5 (sh) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0', '5/cmdline': 'sh\0' };
+    let exe = '/bin/sh';
+    const src: ProcSource = {
+      readText: (rel) => {
+        if (rel.endsWith('/maps')) reads++;
+        if (rel in files) return files[rel]!;
+        throw new HostFsError(`/proc/${rel}`, 'ENOENT');
+      },
+      readBytes: (rel) => Buffer.from(src.readText(rel)),
+      readlink: (rel) => {
+        if (rel === '5/exe') return exe;
+        throw new HostFsError(`/proc/${rel}`, 'ENOENT');
+      },
+      readdir: () => [],
+    };
+    let now = 0;
+    const cache = new DetailsCache(() => now, 60_000);
+    const read = () => {
+      cache.begin();
+      const p = readProcess(src, 5, { cmdlineMax: 256, onError: () => {}, cache });
+      cache.end();
+      return p;
+    };
+    read();
+    read();
+    expect(reads).toBe(1); // the second refresh used the cache
+    exe = '/usr/bin/python3';
+    files['5/cmdline'] = 'python3\0';
+    expect(read()!.cmdline).toBe('python3');
+    expect(reads).toBe(2);
+    now = 61_000; // older than the longest max age
+    read();
+    expect(reads).toBe(3);
   });
 
   it('exports one series per process only with per_process', async () => {
