@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HostFs } from '../../host/hostfs.js';
 import type { FactRow, TableSpec } from '../types.js';
+import { uniqueRows } from '../supply_chain/common.js';
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -63,15 +64,7 @@ export function riskTable(name: string, what: string): TableSpec {
 }
 
 export function riskRows(risks: Risk[]): FactRow[] {
-  const seen = new Set<string>();
-  const out: FactRow[] = [];
-  for (const r of risks) {
-    const k = `${r.server}\0${r.path}\0${r.setting}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ server: r.server, path: r.path, setting: r.setting });
-  }
-  return out;
+  return uniqueRows(risks.map((r) => ({ server: r.server, path: r.path, setting: r.setting })), ['server', 'path', 'setting']);
 }
 
 /** The fingerprint table shared by collectors that hash whole files. */
@@ -83,13 +76,19 @@ export function fileRow(f: FileFacts, extra: FactRow = {}): FactRow {
   return { path: f.path, sha256: f.sha256, size: f.size, mtime: f.mtime, ...extra };
 }
 
-/** Drops rows whose key repeats: the first one wins. */
-export function uniqueBy(rows: FactRow[], key: string[]): FactRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+export { uniqueRows as uniqueBy } from '../supply_chain/common.js';
+
+/** The one-row `<collector>_file` table of collectors that read one long system table file. */
+export function fileSummaryTable(collector: string): TableSpec {
+  return {
+    name: `${collector}_file`,
+    key: ['path'],
+    description: 'The file itself: entries, flagged entries, sha256, size, mtime.',
+    drift: true,
+    volatile: ['mtime'],
+  };
+}
+
+export function fileSummary(f: FileFacts, entries: number, flagged = 0): FactRow {
+  return { path: f.path, entries, flagged, sha256: f.sha256, size: f.size, mtime: f.mtime };
 }

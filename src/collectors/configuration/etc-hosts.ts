@@ -1,7 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { readFileFacts, uniqueBy } from './common.js';
+import { readFileFacts, uniqueBy, fileSummary, fileSummaryTable } from './common.js';
 import { isSensitiveHostname, parseHosts } from './etc-hosts.parse.js';
-import { fileSummary, FILE_SUMMARY_TABLE } from './table-file.js';
 
 const PATH = '/etc/hosts';
 
@@ -19,7 +18,7 @@ export const etcHosts = defineCollector({
       description: 'One row per (host name, address) of /etc/hosts; `sensitive` marks names of update, package or security domains.',
       drift: true,
     },
-    FILE_SUMMARY_TABLE('etc_hosts'),
+    fileSummaryTable('etc_hosts'),
   ],
   async collect(ctx) {
     const f = await readFileFacts(ctx.fs, PATH);

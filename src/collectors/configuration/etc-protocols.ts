@@ -1,7 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { readFileFacts, uniqueBy } from './common.js';
+import { readFileFacts, uniqueBy, fileSummary, fileSummaryTable } from './common.js';
 import { parseProtocols } from './etc-services.parse.js';
-import { fileSummary, FILE_SUMMARY_TABLE } from './table-file.js';
 
 const PATH = '/etc/protocols';
 
@@ -14,7 +13,7 @@ export const etcProtocols = defineCollector({
   timeout: 10 * SECOND,
   tables: [
     { name: 'etc_protocols', key: ['name', 'number'], description: 'One row per protocol entry: name, number, aliases.' },
-    FILE_SUMMARY_TABLE('etc_protocols'),
+    fileSummaryTable('etc_protocols'),
   ],
   async collect(ctx) {
     const f = await readFileFacts(ctx.fs, PATH);

@@ -1,7 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { readFileFacts, uniqueBy } from './common.js';
+import { readFileFacts, uniqueBy, fileSummary, fileSummaryTable } from './common.js';
 import { parseServices } from './etc-services.parse.js';
-import { fileSummary, FILE_SUMMARY_TABLE } from './table-file.js';
 
 const PATH = '/etc/services';
 
@@ -14,7 +13,7 @@ export const etcServices = defineCollector({
   timeout: 10 * SECOND,
   tables: [
     { name: 'etc_services', key: ['name', 'port', 'protocol'], description: 'One row per service entry: name, port, protocol, aliases.' },
-    FILE_SUMMARY_TABLE('etc_services'),
+    fileSummaryTable('etc_services'),
   ],
   async collect(ctx) {
     const f = await readFileFacts(ctx.fs, PATH);

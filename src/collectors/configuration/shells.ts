@@ -1,7 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { readFileFacts } from './common.js';
+import { readFileFacts, fileSummary, fileSummaryTable } from './common.js';
 import { parseShells } from './etc-services.parse.js';
-import { fileSummary, FILE_SUMMARY_TABLE } from './table-file.js';
 
 const PATH = '/etc/shells';
 
@@ -14,7 +13,7 @@ export const shells = defineCollector({
   timeout: 10 * SECOND,
   tables: [
     { name: 'shells', key: ['shell'], description: 'One row per listed shell; `exists` is whether the program is on the host.', drift: true },
-    FILE_SUMMARY_TABLE('shells'),
+    fileSummaryTable('shells'),
   ],
   async collect(ctx) {
     const f = await readFileFacts(ctx.fs, PATH);

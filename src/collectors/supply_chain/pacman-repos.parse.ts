@@ -1,4 +1,3 @@
-
 export interface PacmanRepo {
   name: string;
   line: number;
