@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileHashes } from '../../src/collectors/files/file-hashes.js';
+import { bufferSource } from '../../src/collectors/files/byte-source.js';
 import { parseElf } from '../../src/collectors/files/elf.parse.js';
 import { collectOnce, tempDir } from '../helpers.js';
 
@@ -35,8 +36,8 @@ const ELF_FILES = ['/bin/ls', '/bin/sh', '/usr/bin/env', '/lib/x86_64-linux-gnu/
 
 describe.skipIf(!HAS_READELF)('ELF parser against readelf', () => {
   for (const file of ELF_FILES) {
-    it(`${file}: NEEDED, SONAME, RPATH/RUNPATH, type, machine, entry, interpreter, section names`, () => {
-      const r = parseElf(readFileSync(file));
+    it(`${file}: NEEDED, SONAME, RPATH/RUNPATH, type, machine, entry, interpreter, section names`, async () => {
+      const r = await parseElf(bufferSource(readFileSync(file)));
       if (!r.ok) throw new Error(r.error);
       const elf = r.elf;
       const dyn = execFileSync('readelf', ['-dW', file], { encoding: 'utf8' });

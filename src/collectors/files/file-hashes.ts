@@ -2,9 +2,9 @@ import type { Stats } from 'node:fs';
 import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { readCapabilities, fileKind, octalMode } from './common.js';
-import { isElf, parseElf, type ElfInfo } from './elf.parse.js';
+import { isElf, parseElf, type ElfInfo, type ElfResult } from './elf.parse.js';
 import { excludeMatcher, expandGlob } from './glob.js';
-import { HASH_ALGORITHMS, hashFile, mapPool, type HashAlgorithm } from './hash-file.js';
+import { BufferPool, HASH_ALGORITHMS, hashFile, mapPool, type HashAlgorithm } from './hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
 import { walkPaths } from './walk.js';
 
@@ -89,7 +89,7 @@ export const fileHashes = defineCollector({
     { name: 'max_depth', type: 'int', default: 32, help: 'Directory levels walked below each path.' },
     { name: 'concurrency', type: 'int', default: 4, help: 'Files read at the same time.' },
     { name: 'parse_elf', type: 'bool', default: true, help: 'Parse ELF files (interpreter, needed libraries, RPATH/RUNPATH, PIE, RELRO, NX stack).' },
-    { name: 'elf_max_size', type: 'int', default: 64 * MiB, help: 'ELF files larger than this are hashed but not parsed.' },
+    { name: 'elf_max_size', type: 'int', default: 2048 * MiB, help: 'ELF files larger than this are hashed but not parsed. Parsing reads only the ELF headers and tables, so memory does not depend on this size.' },
     { name: 'per_file_series', type: 'bool', default: false, help: 'Also export hostbaseline_file_info, one series per file (capped at 2000).' },
   ],
   async collect(ctx) {
@@ -134,6 +134,7 @@ export const fileHashes = defineCollector({
 
     let bytesRead = 0;
     let cacheHits = 0;
+    const buffers = new BufferPool();
     const results = await mapPool(regular, o.concurrency as number, async ({ path, st }) => {
       if (ctx.signal.aborted) return null;
       const id = `${st.dev}:${st.ino}`;
@@ -152,10 +153,12 @@ export const fileHashes = defineCollector({
           skip(path, (err as Error).message);
           return null;
         }
-        const r = await hashFile(real, st, {
+        const parseThis = parseElfFiles && st.size <= elfMax;
+        const r = await hashFile<ElfResult | null>(real, st, {
           algorithms: algos,
-          keepIf: parseElfFiles ? isElf : undefined,
-          keepMax: elfMax,
+          // The ELF structures are read from the same open file once it is hashed, never the whole file.
+          inspect: parseThis ? async (head, source) => (isElf(head) ? parseElf(source) : null) : undefined,
+          buffers,
           signal: ctx.signal,
         });
         if (r.kind === 'skipped') {
@@ -164,10 +167,9 @@ export const fileHashes = defineCollector({
         }
         bytesRead += r.bytes;
         let elf = NO_ELF;
-        if (r.content) {
-          const parsed = parseElf(r.content);
-          elf = parsed.ok ? elfColumns(parsed.elf) : { ...NO_ELF, elf_error: parsed.error };
-        } else if (parseElfFiles && isElf(r.head)) elf = { ...NO_ELF, elf_type: 'unknown', elf_error: `larger than elf_max_size (${elfMax} bytes)` };
+        const parsed = r.inspected;
+        if (parsed) elf = parsed.ok ? elfColumns(parsed.elf) : { ...NO_ELF, elf_error: parsed.error };
+        else if (parseElfFiles && isElf(r.head)) elf = { ...NO_ELF, elf_type: 'unknown', elf_error: `larger than elf_max_size (${elfMax} bytes)` };
         const caps = await readCapabilities(real);
         if (caps.error) ctx.parseError(path, `security.capability: ${caps.error}`);
         entry = {

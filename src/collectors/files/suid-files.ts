@@ -2,7 +2,7 @@ import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parsePasswd } from '../../host/homes.js';
 import { octalMode } from './common.js';
-import { hashFile } from './hash-file.js';
+import { BufferPool, hashFile } from './hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
 import { parseMounts, suidCapableMounts } from './mounts.parse.js';
 import { walkPaths } from './walk.js';
@@ -57,12 +57,13 @@ export const suidFiles = defineCollector({
     });
     const { users, groups } = await idNames(ctx.fs);
     const rows: FactRow[] = [];
+    const buffers = new BufferPool();
     for (const { path, st } of walked.entries) {
       if (!st.isFile() || (st.mode & 0o6000) === 0) continue;
       let sha256: string | null = null;
       let type = '';
       if (st.size <= (ctx.options.max_hash_size as number)) {
-        const r = await hashFile(await ctx.fs.realPath(path), st, { algorithms: ['sha256'], signal: ctx.signal });
+        const r = await hashFile(await ctx.fs.realPath(path), st, { algorithms: ['sha256'], buffers, signal: ctx.signal });
         if (r.kind === 'hashed') {
           sha256 = r.hashes.sha256!;
           type = fileTypeOf(r.head, st.size);
