@@ -30,6 +30,8 @@ async function main() {
     process.execPath,
     (port) => ['--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, '--log.level=warn'],
     '/readyz',
+    SCRAPES,
+    Number(process.env.BENCH_IDLE_SECONDS ?? 60),
   );
   const nodeExporterBin = which('prometheus-node-exporter') ?? which('node_exporter');
   const ne = nodeExporterBin ? await measure('node_exporter', nodeExporterBin, (port) => [`--web.listen-address=127.0.0.1:${port}`], '/metrics') : null;
@@ -44,11 +46,17 @@ async function main() {
     ['series', String(hb.series), String(ne?.series ?? 'n/a'), ne ? fmt(hb.series / ne.series) : '', ''],
     ['CPU seconds per 100 scrapes', fmt(hb.cpuPer100, 3), fmt(ne?.cpuPer100, 3), ne ? fmt(hb.cpuPer100 / ne.cpuPer100) : '', '< node_exporter'],
     ['RSS after warm-up (MB)', fmt(hb.rss / 1e6, 1), fmt((ne?.rss ?? NaN) / 1e6, 1), ne ? fmt(hb.rss / ne.rss) : '', '< 100 MB'],
+    ['RSS at the end (MB)', fmt(hb.rssEnd / 1e6, 1), fmt((ne?.rssEnd ?? NaN) / 1e6, 1), '', ''],
+    ['peak RSS, VmHWM (MB)', fmt(hb.peakRss / 1e6, 1), fmt((ne?.peakRss ?? NaN) / 1e6, 1), '', ''],
+    [`steady-state CPU, ${process.env.BENCH_IDLE_SECONDS ?? 60} s (% of a core)`, fmt(hb.idleCpuPercent, 2), '', '', '< 2 %'],
   ];
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
 
-  const verdicts = [['RSS < 100 MB', hb.rss < 100e6]];
+  const verdicts = [
+    ['RSS < 100 MB', hb.rss < 100e6],
+    ['steady-state CPU < 2% of a core', hb.idleCpuPercent < 2],
+  ];
   if (ne) {
     verdicts.push(['median <= half of node_exporter', hb.median <= ne.median / 2]);
     verdicts.push(['p99 < node_exporter', hb.p99 < ne.p99]);

@@ -68,7 +68,7 @@ async function waitUp(url, ms = 60_000) {
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-export async function measure(name, command, args, readyPath, scrapes = SCRAPES) {
+export async function measure(name, command, args, readyPath, scrapes = SCRAPES, idleSeconds = 0) {
   const port = await freePort();
   const child = spawn(command, args(port), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -91,6 +91,19 @@ export async function measure(name, command, args, readyPath, scrapes = SCRAPES)
     }
     const cpu = cpuSeconds(child.pid) - cpu0;
     const text = await plainText(url);
+    // Steady state: collectors refreshing on their own schedules, a Prometheus scrape every 15 s.
+    let idleCpuPercent = NaN;
+    if (idleSeconds > 0) {
+      const c0 = cpuSeconds(child.pid);
+      const t0 = Date.now();
+      while (Date.now() - t0 < idleSeconds * 1000) {
+        await scrape(url);
+        await new Promise((r) => setTimeout(r, Math.min(15_000, idleSeconds * 1000 - (Date.now() - t0))));
+      }
+      idleCpuPercent = ((cpuSeconds(child.pid) - c0) / ((Date.now() - t0) / 1000)) * 100;
+    }
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
     lat.sort((a, b) => a - b);
     return {
       name,
@@ -101,6 +114,9 @@ export async function measure(name, command, args, readyPath, scrapes = SCRAPES)
       series: text.split('\n').filter((l) => l && !l.startsWith('#')).length,
       cpuPer100: (cpu / scrapes) * 100,
       rss,
+      rssEnd: rssBytes(child.pid),
+      peakRss: hwm,
+      idleCpuPercent,
     };
   } finally {
     child.kill('SIGTERM');
