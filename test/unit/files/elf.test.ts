@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bufferSource } from '../../../src/collectors/files/byte-source.js';
+import { MAX_READ, bufferSource, type ByteSource } from '../../../src/collectors/files/byte-source.js';
 import { parseElf } from '../../../src/collectors/files/elf.parse.js';
 
 const LS = readFileSync('/bin/ls');
@@ -149,5 +149,86 @@ describe('parseElf on corrupt files: an error result, never a throw or a hang', 
       await expect(parse(b)).resolves.toMatchObject({ ok: expect.any(Boolean) });
     }
     expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+});
+
+/** A source that records every read it serves. */
+function recording(buf: Uint8Array): { src: ByteSource; reads: [number, number][] } {
+  const inner = bufferSource(buf);
+  const reads: [number, number][] = [];
+  return {
+    reads,
+    src: {
+      size: inner.size,
+      read(offset, length) {
+        reads.push([offset, length]);
+        return inner.read(offset, length);
+      },
+    },
+  };
+}
+
+describe('parseElf reads only the ELF structures, in bounded reads', () => {
+  it('/bin/ls: a few small reads, a small part of the file', async () => {
+    const { src, reads } = recording(LS);
+    const r = await parseElf(src);
+    expect(r.ok).toBe(true);
+    const total = reads.reduce((n, [, len]) => n + len, 0);
+    expect(reads.length).toBeLessThan(20);
+    expect(total).toBeLessThan(LS.length / 4);
+    expect(Math.max(...reads.map(([, len]) => len))).toBeLessThanOrEqual(MAX_READ);
+  });
+  it('a large image (256 MiB of zeroes after the structures) reads what /bin/ls needs, no more', async () => {
+    const big = Buffer.alloc(256 * 1024 * 1024);
+    LS.copy(big);
+    const { src, reads } = recording(big);
+    expect(await parseElf(src)).toMatchObject({ ok: true, elf: { needed: expect.arrayContaining(['libc.so.6']) } });
+    expect(reads.reduce((n, [, len]) => n + len, 0)).toBeLessThan(LS.length);
+  });
+  it('a read error or a file that shrank is an error result', async () => {
+    const failing: ByteSource = { size: LS.length, read: async () => Promise.reject(new Error('EIO: i/o error, read')) };
+    expect(await parseElf(failing)).toMatchObject({ ok: false, error: expect.stringContaining('EIO') });
+    const shrunk: ByteSource = { size: LS.length, read: async (off, len) => LS.subarray(off, off + Math.min(len, 32)) };
+    expect(await parseElf(shrunk)).toMatchObject({ ok: false, error: expect.stringContaining('ended early') });
+  });
+  it('forged counts and sizes never make a large read or allocation', async () => {
+    // 65535 program headers of 65535 bytes each, "inside" a 4 GiB file that is mostly a hole.
+    const head = Buffer.from(LS.subarray(0, 64));
+    head.writeUInt16LE(0xffff, 54); // e_phentsize
+    head.writeUInt16LE(0xfffe, 56); // e_phnum
+    head.writeBigUInt64LE(0n, 40); // no section headers
+    const reads: number[] = [];
+    const huge: ByteSource = {
+      size: 4 * 1024 ** 3,
+      async read(off, len) {
+        reads.push(len);
+        const b = Buffer.alloc(len);
+        if (off < 64) head.copy(b, 0, off, Math.min(64, off + len));
+        return b;
+      },
+    };
+    expect(await parseElf(huge)).toMatchObject({ ok: false, error: expect.stringContaining('more than') });
+    expect(Math.max(...reads)).toBeLessThanOrEqual(MAX_READ);
+    expect(reads.reduce((n, l) => n + l, 0)).toBeLessThanOrEqual(17 * 1024 * 1024);
+  });
+  it('section names that all point at one 4 KiB unterminated run stay within the name budget', async () => {
+    // 65535 sections whose names are each ~4 KiB would be 256 MiB of strings.
+    const shnum = 0xffff;
+    const shoff = 4096;
+    const strOff = shoff + shnum * 64;
+    const b = Buffer.alloc(strOff + 8192);
+    LS.copy(b, 0, 0, 64);
+    b.writeBigUInt64LE(0n, 32); // no program headers
+    b.writeUInt16LE(0, 56);
+    b.writeBigUInt64LE(BigInt(shoff), 40);
+    b.writeUInt16LE(shnum, 60);
+    b.writeUInt16LE(1, 62); // e_shstrndx
+    for (let i = 0; i < shnum; i++) b.writeUInt32LE(i % 16, shoff + i * 64); // sh_name
+    b.writeBigUInt64LE(BigInt(strOff), shoff + 64 + 24); // section 1: sh_offset
+    b.writeBigUInt64LE(8192n, shoff + 64 + 32); // sh_size
+    b.fill(0x41, strOff);
+    const t0 = performance.now();
+    expect(await parse(b)).toMatchObject({ ok: false, error: expect.stringContaining('characters of names') });
+    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });

@@ -8,6 +8,9 @@ import { capabilitiesText, parseFileCapabilities } from '../../../src/collectors
 import { fileTypeOf } from '../../../src/collectors/files/magic.parse.js';
 import { expandGlob, globToRegExp } from '../../../src/collectors/files/glob.js';
 import { HostFs } from '../../../src/host/hostfs.js';
+import { open } from 'node:fs/promises';
+import { MAX_READ } from '../../../src/collectors/files/byte-source.js';
+import { fileHandleSource } from '../../../src/collectors/files/hash-file.js';
 import { schedulerFor, collectOnce, fixturePath, tempDir } from '../../helpers.js';
 
 const sha = (s: string | Buffer, a = 'sha256') => createHash(a).update(s).digest('hex');
@@ -143,6 +146,31 @@ describe('file_hashes collector', () => {
     expect(r.tables.files![0]).toMatchObject({ path: '/data/sparse', sha256: sha(Buffer.alloc(64 * 1024 ** 2)), type: 'data' });
   });
 
+  it('a large ELF is parsed from its headers and tables (not read into memory); elf_max_size still leaves it out when lowered', async () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'data'));
+    const big = path.join(root, 'data/big');
+    copyFileSync('/bin/true', big);
+    truncateSync(big, 96 * 1024 ** 2); // a hole after the image: 96 MiB, more than the old 64 MiB cap
+    let r = await collectOnce(fileHashes, root, { options: { paths: ['/data'] } });
+    expect(r.state.success, r.state.lastError ?? '').toBe(true);
+    expect(r.tables.files![0]).toMatchObject({ path: '/data/big', type: 'elf', elf_machine: 'x86_64', needed: expect.stringContaining('libc.so.6'), elf_error: null });
+    expect(r.tables.elf_properties).toContainEqual({ property: 'elf', count: 1 });
+    r = await collectOnce(fileHashes, root, { options: { paths: ['/data'], elf_max_size: 1024 * 1024 } });
+    expect(r.tables.files![0]).toMatchObject({ elf_type: 'unknown', elf_error: 'larger than elf_max_size (1048576 bytes)' });
+    expect(r.tables.elf_properties).toEqual([{ property: 'not_parsed_too_large', count: 1 }]);
+  });
+
+  it('a corrupt ELF is hashed and reported with elf_error', async () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'data'));
+    writeFileSync(path.join(root, 'data/broken'), Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(20)]));
+    const r = await collectOnce(fileHashes, root, { options: { paths: ['/data'] } });
+    expect(r.state.success, r.state.lastError ?? '').toBe(true);
+    expect(r.tables.files![0]).toMatchObject({ type: 'elf', sha256: expect.any(String), elf_error: expect.stringContaining('ELF header') });
+    expect(r.tables.elf_properties).toEqual([{ property: 'parse_error', count: 1 }]);
+  });
+
   it('exclude globs, max_files, per_file_series, bad options', async () => {
     const root = tree();
     let r = await collectOnce(fileHashes, root, { options: { paths: ['/data'], exclude: ['/data/sub/**', '/data/sub'], per_file_series: true } });
@@ -168,5 +196,25 @@ describe('file_hashes collector', () => {
     const r = await collectOnce(fileHashes, fixturePath('host-empty'));
     expect(r.state.success).toBe(true);
     expect(r.tables.files).toEqual([]);
+  });
+});
+
+describe('file handle source', () => {
+  it('serves bounded positional reads, refuses reads outside the file or larger than MAX_READ, and is short when the file shrank', async () => {
+    const dir = tempDir();
+    const f = path.join(dir, 'f');
+    writeFileSync(f, Buffer.from('0123456789'));
+    const fh = await open(f, 'r');
+    try {
+      const src = fileHandleSource(fh, 10);
+      expect((await src.read(3, 4)).toString()).toBe('3456');
+      await expect(src.read(8, 4)).rejects.toThrow(RangeError);
+      await expect(src.read(-1, 1)).rejects.toThrow(RangeError);
+      await expect(fileHandleSource(fh, 2 * MAX_READ).read(0, MAX_READ + 1)).rejects.toThrow(/more than/);
+      truncateSync(f, 5);
+      expect((await src.read(3, 4)).toString()).toBe('34');
+    } finally {
+      await fh.close();
+    }
   });
 });
