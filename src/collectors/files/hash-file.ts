@@ -8,7 +8,8 @@ import { checkReadRange, type ByteSource } from './byte-source.js';
  * right for configuration files but not for hashing binaries of hundreds of MiB, so this
  * module opens the path HostFs resolved (`ctx.fs.realPath`) itself, with the same guards:
  * O_NOFOLLOW, O_NONBLOCK (a FIFO never blocks), and an fstat check that the opened file is
- * still the regular file the walk saw (same device and inode).
+ * still the regular file the walk saw (same device and inode). Parsers that need more than the
+ * head (ELF) get positional reads on that same handle once the file is hashed (`inspect`).
  */
 
 export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
