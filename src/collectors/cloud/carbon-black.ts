@@ -73,7 +73,7 @@ export const carbonBlack = defineCollector({
     }
     const settings = rows
       .filter((r) => r.product === 'response')
-      .flatMap((r) => FLAGS.map(([, col]) => ({ product: r.product, setting: col, value: r[col] as number })))
+      .flatMap((r) => FLAGS.map(([, col]): FactRow => ({ product: r.product ?? '', setting: col, value: r[col] ?? -1 })))
       .filter((r) => r.value !== -1);
     return [
       { name: 'carbon_black', rows },

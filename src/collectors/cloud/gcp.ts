@@ -11,8 +11,11 @@ const last = (v: unknown) => (typeof v === 'string' ? v.split('/').pop()! : type
 export async function fetchGcp(client: MetadataClient) {
   const f = emptyFacts();
   const r = await client.request('GET', '/computeMetadata/v1/instance/?recursive=true', { 'Metadata-Flavor': 'Google' });
-  const doc = parseJsonObject(requireOk(r, 'computeMetadata/v1/instance'), 'GCP metadata');
-  f.instance_id = typeof doc.id === 'number' || typeof doc.id === 'string' ? String(doc.id) : '';
+  const body = requireOk(r, 'computeMetadata/v1/instance');
+  const doc = parseJsonObject(body, 'GCP metadata');
+  // The instance id is a 64-bit JSON number: JSON.parse would round it, so it is taken from the text.
+  const rawId = /"id"\s*:\s*(\d+)/.exec(body);
+  f.instance_id = rawId ? rawId[1]! : typeof doc.id === 'string' ? doc.id : '';
   f.instance_type = last(doc.machineType);
   f.zone = last(doc.zone);
   f.region = f.zone.replace(/-[a-z]$/, '');
