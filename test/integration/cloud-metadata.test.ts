@@ -156,12 +156,13 @@ describe('cloud_gcp against a GCE metadata server on loopback', () => {
       if (req.headers['metadata-flavor'] !== 'Google') return send(res, 403, 'Missing Metadata-Flavor:Google header.');
       if (req.url !== '/computeMetadata/v1/instance/?recursive=true') return send(res, 404, '');
       res.setHeader('Metadata-Flavor', 'Google');
-      send(res, 200, JSON.stringify({
-        id: 4520031799277581759, name: 'web-1', machineType: 'projects/123456789012/machineTypes/e2-medium', zone: 'projects/123456789012/zones/us-central1-a',
+      // The id is a 64-bit JSON number (beyond a double's precision), as GCE sends it.
+      send(res, 200, '{"id":4520031799277581759,' + JSON.stringify({
+        name: 'web-1', machineType: 'projects/123456789012/machineTypes/e2-medium', zone: 'projects/123456789012/zones/us-central1-a',
         image: 'projects/debian-cloud/global/images/debian-12-bookworm-v20240515', tags: ['http-server', 'https-server'],
         attributes: { 'ssh-keys': 'alice:ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE secret', 'startup-script': 'echo TOPSECRET' },
         serviceAccounts: { default: { email: '123-compute@developer.gserviceaccount.com', scopes: [] } },
-      }), 'application/json');
+      }).slice(1), 'application/json');
     });
     const r = await collectOnce(cloudGcp, dmiRoot({ sys_vendor: 'Google', product_name: 'Google Compute Engine', bios_vendor: 'Google' }), { options: { endpoint: srv.url } });
     expect(r.state.success, r.state.lastError ?? '').toBe(true);
