@@ -201,7 +201,8 @@ export class HostFs {
   }
 
   async readBytes(hostPath: string, opts: ReadOptions = {}): Promise<Buffer> {
-    const max = opts.maxBytes ?? this.maxFileBytes;
+    // A caller may only lower the configured limit, never raise it.
+    const max = Math.min(opts.maxBytes ?? this.maxFileBytes, this.maxFileBytes);
     const real = await this.realPath(hostPath);
     let fh: fsp.FileHandle;
     try {

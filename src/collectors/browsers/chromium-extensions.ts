@@ -25,7 +25,7 @@ async function profileSettings(ctx: CollectContext, profileDir: string): Promise
   const merged = new Map<string, ExtensionSettings>();
   for (const name of ['Preferences', 'Secure Preferences']) {
     const file = `${profileDir}/${name}`;
-    const text = await readJsonFile(ctx, file, Math.min(PROFILE_JSON_MAX_BYTES, ctx.fs.maxFileBytes));
+    const text = await readJsonFile(ctx, file, PROFILE_JSON_MAX_BYTES);
     if (text === null) continue;
     try {
       for (const [id, s] of parsePreferences(text)) merged.set(id, { ...merged.get(id), ...s });
@@ -42,7 +42,7 @@ async function displayName(ctx: CollectContext, dir: string, name: string, local
   if (key === null) return name;
   for (const loc of [locale, 'en', 'en_US'].filter(Boolean)) {
     const file = `${dir}/_locales/${loc}/messages.json`;
-    const text = await ctx.fs.readTextIfExists(file, { maxBytes: Math.min(MANIFEST_MAX_BYTES, ctx.fs.maxFileBytes) }).catch((err) => {
+    const text = await ctx.fs.readTextIfExists(file, { maxBytes: MANIFEST_MAX_BYTES }).catch((err) => {
       if (isNotFound(err)) return null;
       throw err;
     });
@@ -65,7 +65,7 @@ async function readExtension(
   settings: ExtensionSettings | undefined,
 ): Promise<Extension | null> {
   const file = `${dir}/manifest.json`;
-  const text = await ctx.fs.readTextIfExists(file, { maxBytes: Math.min(MANIFEST_MAX_BYTES, ctx.fs.maxFileBytes) });
+  const text = await ctx.fs.readTextIfExists(file, { maxBytes: MANIFEST_MAX_BYTES });
   if (text === null) return null;
   let m;
   try {

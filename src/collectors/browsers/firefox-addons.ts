@@ -39,7 +39,7 @@ export const firefoxAddons = defineCollector({
           if (ctx.signal.aborted) break;
           profiles++;
           const file = `${dir}/extensions.json`;
-          const text = await ctx.fs.readTextIfExists(file, { maxBytes: Math.min(PROFILE_JSON_MAX_BYTES, ctx.fs.maxFileBytes) });
+          const text = await ctx.fs.readTextIfExists(file, { maxBytes: PROFILE_JSON_MAX_BYTES });
           if (text === null) continue;
           let addons;
           try {

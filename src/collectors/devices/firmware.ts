@@ -29,7 +29,7 @@ async function acpiTables(ctx: CollectContext): Promise<FactRow[]> {
     for (const e of (await ctx.fs.readdirIfExists(`${ACPI_DIR}${sub ? '/' + sub.slice(0, -1) : ''}`)) ?? []) {
       if (e.type !== 'file') continue;
       const file = `${ACPI_DIR}/${sub}${e.name}`;
-      const bytes = await ctx.fs.readBytes(file, { maxBytes: Math.min(ACPI_MAX_BYTES, ctx.fs.maxFileBytes) });
+      const bytes = await ctx.fs.readBytes(file, { maxBytes: ACPI_MAX_BYTES });
       rows.push({ name: sub + e.name, size_bytes: bytes.length, sha256: sha256Hex(bytes), dynamic: sub !== '' });
     }
   }

@@ -52,7 +52,7 @@ async function initScriptRows(fs: HostFs): Promise<FactRow[]> {
     if (e.type === 'dir' || e.name.startsWith('.')) continue;
     const p = `${INIT_D}/${e.name}`;
     const st = await fs.stat(p);
-    const content = await fs.readBytes(p, { maxBytes: Math.min(MAX_SCRIPT_BYTES, fs.maxFileBytes) });
+    const content = await fs.readBytes(p, { maxBytes: MAX_SCRIPT_BYTES });
     rows.push(row('init_d', e.name, { path: p, executable: (st.mode & 0o111) !== 0, sha256: sha256Hex(content) }));
   }
   return rows;

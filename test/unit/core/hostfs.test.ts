@@ -113,3 +113,14 @@ describe('HostFs', () => {
     await expect(fs.readText('etc/hostname')).rejects.toMatchObject({ code: 'EINVAL' });
   });
 });
+
+describe('HostFs read limits', () => {
+  it('a per-read limit may lower the configured limit but never raise it', async () => {
+    const root = tempDir('hb-cap-');
+    writeFileSync(path.join(root, 'f'), 'x'.repeat(2000));
+    const fs = new HostFs({ rootfs: root, maxFileBytes: 1000 });
+    await expect(fs.readText('/f', { maxBytes: 10_000 })).rejects.toMatchObject({ code: 'ETOOBIG' });
+    await expect(fs.readText('/f', { maxBytes: 100 })).rejects.toMatchObject({ code: 'ETOOBIG' });
+    expect(await new HostFs({ rootfs: root }).readText('/f', { maxBytes: 5000 })).toHaveLength(2000);
+  });
+});
