@@ -200,6 +200,33 @@ export class HostFs {
     return real;
   }
 
+  /**
+   * Opens a host file for streamed or positional reads (hashing, headers) with the
+   * guards of every read: resolved inside the root, the last component not followed,
+   * never blocking on a FIFO, and only regular files (block devices when asked).
+   * The caller closes the handle.
+   */
+  async open(hostPath: string, opts: { blockDevices?: boolean } = {}): Promise<{ handle: fsp.FileHandle; stats: Stats }> {
+    const real = await this.realPath(hostPath);
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(real, C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
+    } catch (err) {
+      // ENXIO/ENOMEDIUM: a device node without a device behind it.
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code === 'ENXIO' || code === 'ENOMEDIUM' ? new HostFsError(hostPath, 'ENOENT') : wrap(hostPath, err);
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile() && !(opts.blockDevices && stats.isBlockDevice()))
+        throw new HostFsError(hostPath, 'ENOTREG', opts.blockDevices ? 'not a block device' : undefined);
+      return { handle, stats };
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw wrap(hostPath, err);
+    }
+  }
+
   async readBytes(hostPath: string, opts: ReadOptions = {}): Promise<Buffer> {
     // A caller may only lower the configured limit, never raise it.
     const max = Math.min(opts.maxBytes ?? this.maxFileBytes, this.maxFileBytes);

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { constants as C } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { HostFs } from '../../host/hostfs.js';
 
 /**
@@ -47,24 +45,22 @@ export class ExeHashCache {
       hit.seen = this.generation;
       return { sha256: hit.sha256, reason: '' };
     }
-    const sha256 = await streamSha256(await fs.realPath(hostPath), maxBytes, signal);
+    const sha256 = await streamSha256(fs, hostPath, maxBytes, signal);
     this.hashed++;
     this.entries.set(key, { sha256, seen: this.generation });
     return { sha256, reason: '' };
   }
 }
 
-/** Hashes a file already resolved inside the host root by HostFs.realPath; never follows a last-moment link. */
-async function streamSha256(realPath: string, maxBytes: number, signal?: AbortSignal): Promise<string> {
-  // O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
-  const fh = await open(realPath, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+/** Streams a host file through sha256 (HostFs.open: no last-moment link, no FIFO). */
+async function streamSha256(fs: HostFs, hostPath: string, maxBytes: number, signal?: AbortSignal): Promise<string> {
+  const { handle: fh } = await fs.open(hostPath);
   try {
-    if (!(await fh.stat()).isFile()) throw new Error(`${realPath}: not a regular file`);
     const h = createHash('sha256');
     let total = 0;
     for await (const chunk of fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, ...(signal ? { signal } : {}) })) {
       total += (chunk as Buffer).length;
-      if (total > maxBytes) throw new Error(`${realPath}: grew beyond ${maxBytes} bytes while hashed`);
+      if (total > maxBytes) throw new Error(`${hostPath}: grew beyond ${maxBytes} bytes while hashed`);
       h.update(chunk as Buffer);
     }
     return h.digest('hex');
