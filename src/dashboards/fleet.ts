@@ -95,6 +95,29 @@ export const fleetOverview: DashboardSpec = {
       w: 3,
     }),
     stat({
+      title: 'Wildcard listening sockets',
+      description: 'Listening TCP and bound UDP sockets on 0.0.0.0 or :: (reachable from every interface), over all hosts.',
+      use: 'A rising count means new exposed services: see "Listening ports" in Host detail.',
+      query: { expr: `sum(hostbaseline_listening_ports_wildcard${f()})` },
+      w: 3,
+    }),
+    stat({
+      title: 'Degraded RAID members',
+      description: 'Missing members of md software RAID arrays, over all hosts.',
+      use: 'Replace the failed disks before a second one fails.',
+      query: { expr: `sum(hostbaseline_md_array_degraded${f()})` },
+      warnAt: 1,
+      w: 3,
+    }),
+    stat({
+      title: 'Risky browser extensions',
+      description: 'Browser extensions holding a risky permission (all sites, cookies, debugger…), over all hosts and user profiles.',
+      use: 'Find them in Host detail, "Software inventory".',
+      query: { expr: `sum(hostbaseline_browser_extensions_risky${f()})` },
+      warnAt: 1,
+      w: 3,
+    }),
+    stat({
       title: 'Risky server settings',
       description: 'Risky settings found in server configuration files (nginx, apache, mysql, postgresql, redis, rabbitmq, grub, fstab…), over all hosts.',
       use: 'List them in the "Risky server settings" table and fix the configuration.',
@@ -222,7 +245,7 @@ export const fleetOverview: DashboardSpec = {
       panels: [
         table({
           title: 'Security findings per host',
-          description: 'Per host: extra UID-0 accounts, NOPASSWD sudo rules, risky sshd settings, insecure package sources, ld.so.preload entries, suspicious processes, risky server settings.',
+          description: 'Per host: extra UID-0 accounts, NOPASSWD sudo rules, risky sshd settings, insecure package sources, ld.so.preload entries, suspicious processes, risky server settings, wildcard listening sockets.',
           use: 'Sort by a column to find the worst hosts; open "Host detail" for the specifics.',
           queries: [
             { expr: `sum by (instance) (hostbaseline_users_uid0${f()})` },
@@ -232,8 +255,9 @@ export const fleetOverview: DashboardSpec = {
             { expr: `sum by (instance) (hostbaseline_ld_so_preload_entries${f()})` },
             { expr: `sum by (instance) (hostbaseline_process_suspicious${f()})` },
             { expr: `sum by (instance) (hostbaseline_config_risk${f()})` },
+            { expr: `sum by (instance) (hostbaseline_listening_ports_wildcard${f()})` },
           ],
-          valueNames: ['uid0 accounts', 'NOPASSWD rules', 'risky sshd', 'insecure sources', 'ld.so.preload', 'suspicious processes', 'risky server settings'],
+          valueNames: ['uid0 accounts', 'NOPASSWD rules', 'risky sshd', 'insecure sources', 'ld.so.preload', 'suspicious processes', 'risky server settings', 'wildcard sockets'],
           w: 24,
           h: 9,
         }),

@@ -163,7 +163,7 @@ describe('dashboards', () => {
   it('Host detail has a collapsed row per area', () => {
     const host = dashboards.find((d) => d.dashboard.uid === 'hostbaseline-host')!.dashboard;
     const rows = host.panels.filter((p) => p.type === 'row').map((p) => p.title);
-    expect(rows).toEqual(expect.arrayContaining(['System', 'Users and access', 'Network exposure', 'Processes', 'Software inventory', 'Containers', 'File integrity', 'Security modules']));
+    expect(rows).toEqual(['System', 'Users and access', 'Network exposure', 'Hardware and firmware', 'Processes', 'Software inventory', 'Containers', 'File integrity', 'Security modules']);
   });
 });
 
@@ -194,6 +194,8 @@ describe('alert rules', () => {
       'HostbaselineCollectorFailing',
       'HostbaselineEventsDropped',
       'HostbaselineExporterDown',
+      'HostbaselineNewWildcardListeningPort',
+      'HostbaselineRaidDegraded',
     ])
       expect(names).toContain(n);
   });
