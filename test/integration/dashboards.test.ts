@@ -232,6 +232,8 @@ describe.skipIf(!hasPrometheus)('dashboards against a real Prometheus', () => {
       'HostbaselineKernelTaintedByModule',
       'HostbaselineKernelCmdlineConcern',
       'HostbaselineSelinuxModeMismatch',
+      'HostbaselineRaidDegraded',
+      'HostbaselineTlsCertificateExpiring',
     ])
       expect([...firing], name).toContain(name);
     if (hasDocker) {
