@@ -19,9 +19,12 @@ export function buildDashboards(): { file: string; dashboard: Dashboard }[] {
   return DASHBOARDS.map((d) => ({ file: d.file, dashboard: buildDashboard(d.spec) }));
 }
 
-/** The JSON text written to disk: stable key order, two-space indent, final newline. */
+/**
+ * The JSON text written to disk: stable key order, two-space indent, no final newline (the chart's
+ * ConfigMaps embed the file with `|-`, and the Grafana sidecar must get the same bytes).
+ */
 export function renderDashboard(d: Dashboard): string {
-  return `${JSON.stringify(d, null, 2)}\n`;
+  return JSON.stringify(d, null, 2);
 }
 
 const PANEL_KIND: Record<PanelSpec['type'], string> = { stat: 'stat', timeseries: 'time series', table: 'table', bargauge: 'bar gauge' };
