@@ -9,6 +9,9 @@ WORKDIR /src
 # better-sqlite3 builds its native addon here (python3, make and g++ are in this image).
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
+COPY metrics ./metrics
+# npm ci builds (prepare): TypeScript to dist/, and the metric catalog compiled to JSON.
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20.19.5-bookworm-slim
@@ -18,7 +21,7 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-COPY metrics ./metrics
+COPY --from=build /src/metrics ./metrics
 USER 65534:65534
 EXPOSE 9855
 # The V8 heap settings keep resident memory low (README, "Memory").

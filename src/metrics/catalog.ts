@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+
+/** YAML is parsed at build time; at run time only when the compiled catalog is stale (development). */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** Where the catalog lives: `metrics/` at the package root (same depth from src/ and dist/). */
 export const CATALOG_DIR = fileURLToPath(new URL('../../metrics/', import.meta.url));
@@ -153,14 +156,48 @@ export function parseCatalog(files: Record<string, string>): Catalog {
 
 let cached: Catalog | null = null;
 
-/** Loads every `metrics/*.yaml` once. */
+/** The catalog compiled by `npm run build` (scripts/build-catalog.mjs), beside the compiled module. */
+export const COMPILED_CATALOG = fileURLToPath(new URL('./catalog.json', import.meta.url));
+
+interface CompiledCatalog {
+  /** Name, size and mtime of each YAML file it was compiled from. */
+  sources: [string, number, number][];
+  families: CatalogFamily[];
+  events: CatalogEvent[];
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+    .sort();
+}
+
+export function catalogSources(dir = CATALOG_DIR): [string, number, number][] {
+  return yamlFiles(dir).map((n) => {
+    const st = statSync(path.join(dir, n));
+    return [n, st.size, Math.round(st.mtimeMs)];
+  });
+}
+
+/** The compiled catalog, if it exists and was compiled from the YAML files as they are now. */
+function compiled(dir: string): Catalog | null {
+  if (!existsSync(COMPILED_CATALOG)) return null;
+  const c = JSON.parse(readFileSync(COMPILED_CATALOG, 'utf8')) as CompiledCatalog;
+  if (JSON.stringify(c.sources) !== JSON.stringify(catalogSources(dir))) return null;
+  const byName = new Map<string, CatalogFamily>();
+  for (const f of c.families) if (!byName.has(f.name)) byName.set(f.name, f);
+  return { families: c.families, byName, events: c.events };
+}
+
+/** Loads every `metrics/*.yaml` once (from the compiled copy when it is current). */
 export function loadCatalog(dir = CATALOG_DIR): Catalog {
   if (dir === CATALOG_DIR && cached) return cached;
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) {
-    if (name.endsWith('.yaml') || name.endsWith('.yml')) files[name] = readFileSync(path.join(dir, name), 'utf8');
+  let catalog = dir === CATALOG_DIR ? compiled(dir) : null;
+  if (!catalog) {
+    const files: Record<string, string> = {};
+    for (const name of yamlFiles(dir)) files[name] = readFileSync(path.join(dir, name), 'utf8');
+    catalog = parseCatalog(files);
   }
-  const catalog = parseCatalog(files);
   if (dir === CATALOG_DIR) cached = catalog;
   return catalog;
 }

@@ -68,3 +68,12 @@ describe('README', () => {
     expect(readme, 'run `npm run docs`').toContain(renderCollectorTable(specs));
   });
 });
+
+describe('compiled catalog', () => {
+  it('dist/metrics/catalog.json (built by npm run build) equals the YAML catalog', () => {
+    const compiled = JSON.parse(readFileSync(path.join(REPO, 'dist', 'metrics', 'catalog.json'), 'utf8'));
+    const yaml = loadCatalog();
+    expect(compiled.families).toEqual(yaml.families);
+    expect(compiled.events).toEqual(yaml.events);
+  });
+});
