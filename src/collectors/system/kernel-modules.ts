@@ -1,5 +1,5 @@
-import type { HostFs } from '../../host/hostfs.js';
-import type { CollectContext, FactRow } from '../types.js';
+import { HostFsError, isNotFound, type HostFs } from '../../host/hostfs.js';
+import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { readValue } from './common.js';
 import {
@@ -9,6 +9,7 @@ import {
   parseModulesDep,
   parseProcModules,
   parseTaintMask,
+  SIGNATURE_MAGIC,
   signatureOf,
   treeOfPath,
   type ModuleTree,
@@ -24,22 +25,30 @@ async function runningRelease(fs: HostFs): Promise<string> {
 }
 
 /**
- * Whether a module file carries the kernel's appended signature. The whole file
- * is read (the host reader has no tail read), so results are kept per path, size
- * and mtime: a file is read again only when it changes.
+ * Whether a module file ends with the kernel's signature marker. Only the last
+ * bytes are read (a positional read), so even a 60 MB module costs one small read.
  */
-async function signatureOfFile(ctx: CollectContext, file: string, maxBytes: number): Promise<Signature> {
+async function signatureOfFile(fs: HostFs, file: string): Promise<Signature> {
   if (isCompressedModule(file)) return 'unknown';
-  const st = await ctx.fs.statIfExists(file);
-  if (!st?.isFile() || st.size > maxBytes) return 'unknown';
-  const key = `sig:${file}:${st.size}:${st.mtimeMs}`;
-  const cached = ctx.memo.get(key) as Signature | undefined;
-  if (cached) return cached;
-  const bytes = await ctx.fs.readBytesIfExists(file, { maxBytes });
-  const sig = bytes === null ? 'unknown' : signatureOf(bytes);
-  for (const k of ctx.memo.keys()) if (k.startsWith(`sig:${file}:`)) ctx.memo.delete(k);
-  ctx.memo.set(key, sig);
-  return sig;
+  let opened;
+  try {
+    opened = await fs.open(file);
+  } catch (err) {
+    if (isNotFound(err)) return 'unknown'; // listed in modules.dep but gone from disk
+    throw err;
+  }
+  const { handle, stats } = opened;
+  try {
+    const n = SIGNATURE_MAGIC.length;
+    if (stats.size < n) return 'unsigned';
+    const tail = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(tail, 0, n, stats.size - n);
+    return signatureOf(tail.subarray(0, bytesRead));
+  } catch (err) {
+    throw new HostFsError(file, 'EIO', (err as Error).message);
+  } finally {
+    await handle.close().catch(() => {});
+  }
 }
 
 export const kernelModules = defineCollector({
@@ -62,7 +71,6 @@ export const kernelModules = defineCollector({
       default: true,
       help: 'When the kernel does not check module signatures itself, read uncompressed module files to see whether they carry an appended signature.',
     },
-    { name: 'max_module_bytes', type: 'int', default: 64 * 1024 * 1024, help: 'Larger module files are not read; their signature is reported as unknown.' },
   ],
   async collect(ctx) {
     const { fs } = ctx;
@@ -93,7 +101,7 @@ export const kernelModules = defineCollector({
       if (taints.includes('E')) [signature, signatureSource] = ['unsigned', 'kernel'];
       else if (kernelChecksSignatures) [signature, signatureSource] = ['signed', 'kernel'];
       else if (file && ctx.options.check_signatures) {
-        signature = await signatureOfFile(ctx, file, Number(ctx.options.max_module_bytes));
+        signature = await signatureOfFile(fs, file);
         if (signature !== 'unknown') signatureSource = 'file';
       }
       rows.push({

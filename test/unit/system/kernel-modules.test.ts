@@ -1,3 +1,5 @@
+import { appendFileSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelModules } from '../../../src/collectors/system/kernel-modules.js';
 import {
@@ -116,8 +118,25 @@ describe('kernel_modules collector', () => {
     expect(tables.kernel_modules_summary![0]).toMatchObject({ unsigned: 1, sig_enforce: null });
     const off = await collectOnce(kernelModules, root, { options: { check_signatures: false } });
     expect(off.tables.kernel_modules!.find((r) => r.name === 'fuse')?.signature).toBe('unknown');
-    const small = await collectOnce(kernelModules, root, { options: { max_module_bytes: 10 } });
-    expect(small.tables.kernel_modules!.find((r) => r.name === 'fuse')?.signature).toBe('unknown');
+  });
+
+  it('reads only the tail of a big module file, and fails on a module file that is a directory', async () => {
+    const root = hostRoot({
+      'proc/sys/kernel/osrelease': '6.1.0-17-amd64\n',
+      'proc/modules': 'nvidia 56352768 304 - Live 0x0 (PO)\n',
+      'lib/modules/6.1.0-17-amd64/modules.dep': 'updates/dkms/nvidia.ko:\n',
+    });
+    const big = path.join(root, 'lib/modules/6.1.0-17-amd64/updates/dkms/nvidia.ko');
+    mkdirSync(path.dirname(big), { recursive: true });
+    writeFileSync(big, '');
+    truncateSync(big, 100 * 1024 * 1024); // sparse 100 MB, over the 4 KiB read cap below
+    appendFileSync(big, SIGNATURE_MAGIC);
+    const { state, tables } = await collectOnce(kernelModules, root, { maxFileBytes: 4096 });
+    expect(state.success, state.lastError ?? '').toBe(true);
+    expect(tables.kernel_modules![0]).toMatchObject({ name: 'nvidia', tree: 'out_of_tree', signature: 'signed', signature_source: 'file', proprietary: true });
+    rmSync(big);
+    mkdirSync(big);
+    expect((await collectOnce(kernelModules, root)).state.lastError).toMatch(/nvidia\.ko: not a regular file/);
   });
 
   it('succeeds with zero modules on a kernel without module support', async () => {
