@@ -1,5 +1,6 @@
 import type { HostFs } from '../../host/hostfs.js';
 import { isNotFound } from '../../host/hostfs.js';
+import { mapLimit } from '../../util/concurrency.js';
 import { defineCollector, SECOND, type CollectContext, type CollectorSpec, type FactRow, type FactTable } from '../types.js';
 import { dockerodeApi, type DockerApi, type DockerEndpoint } from './docker-api.js';
 import {
@@ -58,19 +59,6 @@ export async function dockerdRunning(fs: HostFs): Promise<boolean> {
     }
   }
   return false;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export interface DockerCollectorDeps {

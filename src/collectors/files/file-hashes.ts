@@ -4,7 +4,8 @@ import { defineCollector, MINUTE } from '../types.js';
 import { readCapabilities, fileKind, octalMode } from './common.js';
 import { isElf, parseElf, type ElfInfo, type ElfResult } from './elf.parse.js';
 import { excludeMatcher, expandGlob } from './glob.js';
-import { BufferPool, HASH_ALGORITHMS, hashFile, mapPool, type HashAlgorithm } from './hash-file.js';
+import { mapLimit } from '../../util/concurrency.js';
+import { BufferPool, HASH_ALGORITHMS, hashFile, type HashAlgorithm } from './hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
 import { walkPaths } from './walk.js';
 
@@ -135,7 +136,7 @@ export const fileHashes = defineCollector({
     let bytesRead = 0;
     let cacheHits = 0;
     const buffers = new BufferPool();
-    const results = await mapPool(regular, o.concurrency as number, async ({ path, st }) => {
+    const results = await mapLimit(regular, o.concurrency as number, async ({ path, st }) => {
       if (ctx.signal.aborted) return null;
       const id = `${st.dev}:${st.ino}`;
       let entry = oldCache.get(id);

@@ -1,6 +1,7 @@
 import { DirectProcSource } from '../processes/proc-source.js';
 import { parseExeLink, parseNamespaceLink, parseStat } from '../processes/processes.parse.js';
-import { attemptSync, listPids, mapLimit, readFdTargets, socketInodes } from '../processes/procfs.js';
+import { mapLimit } from '../../util/concurrency.js';
+import { attemptSync, listPids, readFdTargets, socketInodes } from '../processes/procfs.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
 import { parseInetSockets, parseUnixSockets, type InetSocket } from './proc-net.parse.js';

@@ -10,13 +10,13 @@ import {
   DetailsCache,
   isAliveLeader,
   listPids,
-  mapLimit,
   NAMESPACES,
   readProcess,
   relatedPids,
   type Namespace,
   type ProcessFacts,
 } from './procfs.js';
+import { mapLimit } from '../../util/concurrency.js';
 
 /** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture in use. */
 const CLOCK_TICKS = 100;

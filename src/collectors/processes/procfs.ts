@@ -283,19 +283,3 @@ export async function findHiddenPids(
   return hidden.sort((a, b) => a - b);
 }
 
-/** Runs `fn` over items with at most `limit` in flight, stopping early on abort. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => R | Promise<R>, signal?: AbortSignal): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const i = next++;
-      out[i] = await fn(items[i]!);
-      // Synchronous /proc reads never yield by themselves: let scrapes and timers run.
-      if (i % 64 === 63) await new Promise((r) => setImmediate(r));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
