@@ -23,15 +23,18 @@ async function child() {
     syslog: { enabled: false },
     drift: { enabled: false },
     audit: mode === 'audit' ? { path: '/var/log/audit/audit.log' } : { enabled: false },
-    ...(mode === 'fim' ? { fim: { paths: ['/watched'], debounce: '50ms' } } : {}),
+    ...(mode === 'fim' ? { fim: { paths: ['/watched'] } } : {}),
   };
   const config = resolveEventsConfig({ args: { positionals: [], values: new Map() }, events, configFile: null, stateDir: state }, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
   const ev = await startEvents(config, { fs: new HostFs({ rootfs: root }), log: silentLogger, clock: { now: () => Date.now() }, commands: createCommandRunner() });
   let peakRss = process.memoryUsage.rss();
   setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50).unref();
+  // The sources' own timers and watches do not keep a process alive (they are unref'd): this does.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   process.stdout.write('ready\n');
   process.once('SIGTERM', async () => {
     await ev.stop(10_000);
+    clearInterval(keepAlive);
     const t = ev.metrics.totals();
     process.stdout.write(JSON.stringify({ ...t, peakRss: Math.max(peakRss, process.memoryUsage.rss()) }) + '\n');
     process.exit(0);
