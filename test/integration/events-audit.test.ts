@@ -82,7 +82,11 @@ describe.skipIf(reason !== null && !ci)('audit events from the real auditd', () 
     await receiver?.stop();
     for (const r of rules) auditctl(...r);
     if (wasEnabled !== '1') auditctl('-e', wasEnabled);
-    daemon?.kill('SIGTERM');
+    if (daemon && daemon.exitCode === null) {
+      const exited = new Promise((r) => daemon!.once('exit', r));
+      daemon.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    }
   });
 
   it('a write under a watched path arrives with its path, executable and uid', async () => {
