@@ -9,7 +9,8 @@ import { VERSION } from '../version.js';
 import type { Io } from './main.js';
 import { createRuntime } from './runtime.js';
 import { createCommandRunner } from '../host/commands.js';
-import { resolveEventsConfig, startEvents, type Events } from '../events/index.js';
+import { resolveEventsConfig } from '../events/config.js';
+import type { Events } from '../events/index.js';
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -34,6 +35,8 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
   const self = createSelfRegistry();
   if (eventsConfig) {
     try {
+      // The OpenTelemetry SDK is loaded only when events are configured.
+      const { startEvents } = await import('../events/index.js');
       events = await startEvents(eventsConfig, { fs, log, clock: rt.clock, commands: createCommandRunner(), registry: self });
     } catch (err) {
       log.error('cannot start security events', { err: (err as Error).message });

@@ -10,18 +10,18 @@ export interface IdsFile {
 }
 
 /**
- * The first ids file of `candidates` the host has, parsed once and kept in the
- * collector's memo until the file's size or mtime changes.
+ * The first ids file of `candidates` the host has, parsed for the vendors present and
+ * kept in the collector's memo until the file (size, mtime) or the vendor set changes.
  */
-export async function loadIds(ctx: CollectContext, candidates: string[]): Promise<IdsFile | null> {
+export async function loadIds(ctx: CollectContext, candidates: string[], vendors: ReadonlySet<string>): Promise<IdsFile | null> {
   for (const file of candidates) {
     const st = await ctx.fs.statIfExists(file);
     if (!st?.isFile()) continue;
     const memoKey = `ids:${file}`;
-    const stamp = `${st.mtimeMs}:${st.size}`;
+    const stamp = `${st.mtimeMs}:${st.size}:${[...vendors].sort().join(',')}`;
     const cached = ctx.memo.get(memoKey) as { stamp: string; db: IdsDatabase } | undefined;
     if (cached?.stamp === stamp) return { file, db: cached.db };
-    const db = parseIds(await ctx.fs.readText(file, { maxBytes: IDS_MAX_BYTES }));
+    const db = parseIds(await ctx.fs.readText(file, { maxBytes: IDS_MAX_BYTES }), vendors);
     ctx.memo.set(memoKey, { stamp, db });
     return { file, db };
   }

@@ -13,8 +13,9 @@ export interface IdsDatabase {
  * Parses the pci.ids/usb.ids format: `vvvv  Vendor`, `\tdddd  Device`, `\t\tsvvv sddd  Subsystem`,
  * and a class section `C cc  Class` / `\tss  Subclass`. Other sections of usb.ids (AT, HID, R,
  * BIAS, PHY, HUT, L, HCC, VT) start with a non-hex word and are skipped. Comments start with `#`.
+ * With `vendorsWanted`, only those vendors' devices and subsystems are kept (classes always).
  */
-export function parseIds(text: string): IdsDatabase {
+export function parseIds(text: string, vendorsWanted?: ReadonlySet<string>): IdsDatabase {
   const db: IdsDatabase = { vendors: new Map(), devices: new Map(), subsystems: new Map(), classes: new Map() };
   let section: 'vendor' | 'class' | 'other' = 'vendor';
   let vendor = '';
@@ -28,7 +29,9 @@ export function parseIds(text: string): IdsDatabase {
         section = 'vendor';
         vendor = v[1]!.toLowerCase();
         device = '';
-        db.vendors.set(vendor, v[2]!.trim());
+        // Only the vendors this host has: the whole pci.ids tree is ~7 MB of heap.
+        if (vendorsWanted && !vendorsWanted.has(vendor)) vendor = '';
+        else db.vendors.set(vendor, v[2]!.trim());
         continue;
       }
       const c = /^C ([0-9a-fA-F]{2})\s+(.*)$/.exec(line);

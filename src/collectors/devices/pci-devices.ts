@@ -24,12 +24,16 @@ export const pciDevices = defineCollector({
   async collect(ctx) {
     const slots = await listDir(ctx.fs, PCI_DIR);
     if (slots.length === 0) return [{ name: 'pci_devices', rows: [] }];
-    const ids = await loadIds(ctx, PCI_IDS);
-    const rows: FactRow[] = [];
+    const raw = [];
     for (const slot of slots) {
       if (ctx.signal.aborted) break;
       const dir = `${PCI_DIR}/${slot}`;
-      const vendor = await readHexIdAttr(ctx, `${dir}/vendor`);
+      raw.push({ slot, dir, vendor: await readHexIdAttr(ctx, `${dir}/vendor`) });
+    }
+    const ids = await loadIds(ctx, PCI_IDS, new Set(raw.flatMap((r) => (r.vendor ? [r.vendor] : []))));
+    const rows: FactRow[] = [];
+    for (const { slot, dir, vendor } of raw) {
+      if (ctx.signal.aborted) break;
       const device = await readHexIdAttr(ctx, `${dir}/device`);
       const subVendor = await readHexIdAttr(ctx, `${dir}/subsystem_vendor`);
       const subDevice = await readHexIdAttr(ctx, `${dir}/subsystem_device`);

@@ -24,12 +24,16 @@ export const usbDevices = defineCollector({
     // Interfaces are `1-1:1.0`; devices and root hubs are `1-1.2` and `usb1`.
     const ports = (await listDir(ctx.fs, USB_DIR)).filter((n) => !n.includes(':'));
     if (ports.length === 0) return [{ name: 'usb_devices', rows: [] }];
-    const ids = await loadIds(ctx, USB_IDS);
-    const rows: FactRow[] = [];
+    const raw = [];
     for (const port of ports) {
       if (ctx.signal.aborted) break;
       const dir = `${USB_DIR}/${port}`;
-      const vendor = await readHexIdAttr(ctx, `${dir}/idVendor`);
+      raw.push({ port, dir, vendor: await readHexIdAttr(ctx, `${dir}/idVendor`) });
+    }
+    const ids = await loadIds(ctx, USB_IDS, new Set(raw.flatMap((r) => (r.vendor ? [r.vendor] : []))));
+    const rows: FactRow[] = [];
+    for (const { port, dir, vendor } of raw) {
+      if (ctx.signal.aborted) break;
       const product = await readHexIdAttr(ctx, `${dir}/idProduct`);
       const cls = await readHexIdAttr(ctx, `${dir}/bDeviceClass`);
       const classId = cls === null ? '' : cls.padStart(2, '0');

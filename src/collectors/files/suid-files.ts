@@ -54,6 +54,7 @@ export const suidFiles = defineCollector({
       // Never cross into another filesystem from a root: each mount is its own root when asked for.
       sameDevice: true,
       signal: ctx.signal,
+      keep: (st) => st.isFile() && (st.mode & 0o6000) !== 0,
     });
     const { users, groups } = await idNames(ctx.fs);
     const rows: FactRow[] = [];

@@ -12,8 +12,10 @@ export interface WalkedEntry {
 export interface WalkOptions {
   /** Levels below each root that are listed (0: the root's own entries only). */
   maxDepth: number;
-  /** Entries (of any kind) returned at most; the walk stops there and says so. */
+  /** Entries (of any kind) looked at, at most; the walk stops there and says so. */
   maxEntries: number;
+  /** Which non-directory entries to return; the others are counted but not kept (a SUID scan keeps a handful of ~10^5). */
+  keep?: (st: Stats) => boolean;
   exclude?: (path: string) => boolean;
   /** Stay on the root's filesystem (do not cross mount points). */
   sameDevice?: boolean;
@@ -54,11 +56,17 @@ export function skipReason(err: unknown): string {
  */
 export async function walkPaths(fs: HostFs, roots: string[], opts: WalkOptions): Promise<WalkResult> {
   const entries: WalkedEntry[] = [];
+  // Directories (and file roots) already walked: overlapping roots are walked once.
   const seen = new Set<string>();
+  let examined = 0;
   let truncated = false;
   const full = () => {
-    if (entries.length >= opts.maxEntries) truncated = true;
+    if (examined >= opts.maxEntries) truncated = true;
     return truncated;
+  };
+  const add = (path: string, st: Stats) => {
+    examined++;
+    if (!opts.keep || opts.keep(st)) entries.push({ path, st });
   };
 
   const visitDir = async (dir: string, depth: number, dev: number): Promise<void> => {
@@ -80,7 +88,6 @@ export async function walkPaths(fs: HostFs, roots: string[], opts: WalkOptions):
       const batch = list.slice(i, i + LSTAT_BATCH).flatMap((e) => {
         const p = `${dir === '/' ? '' : dir}/${e.name}`;
         if (opts.exclude?.(p) || seen.has(p)) return [];
-        seen.add(p);
         return [{ p, real: `${realDir === '/' ? '' : realDir}/${e.name}` }];
       });
       const stats = await Promise.all(
@@ -95,11 +102,16 @@ export async function walkPaths(fs: HostFs, roots: string[], opts: WalkOptions):
         const st = stats[j];
         if (!st || full()) return;
         if (st.isDirectory()) {
+          examined++;
           if (depth < opts.maxDepth && (!opts.sameDevice || st.dev === dev)) subdirs.push(p);
-        } else entries.push({ path: p, st });
+        } else add(p, st);
       });
     }
-    for (const sub of subdirs) await visitDir(sub, depth + 1, dev);
+    for (const sub of subdirs) {
+      if (seen.has(sub)) continue;
+      seen.add(sub);
+      await visitDir(sub, depth + 1, dev);
+    }
   };
 
   for (const root of roots) {
@@ -116,7 +128,7 @@ export async function walkPaths(fs: HostFs, roots: string[], opts: WalkOptions):
     if (opts.exclude?.(canon) || seen.has(canon)) continue;
     seen.add(canon);
     if (st.isDirectory()) await visitDir(canon, 0, st.dev);
-    else entries.push({ path: canon, st });
+    else add(canon, st);
   }
   return { entries, truncated };
 }

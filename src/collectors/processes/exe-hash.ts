@@ -52,19 +52,32 @@ export class ExeHashCache {
   }
 }
 
+/** One read buffer for all executables: binaries are hashed one after another, and a
+ * fresh buffer per chunk (a read stream's way) left ~40 MB of garbage per first refresh. */
+const chunk = Buffer.allocUnsafe(256 * 1024);
+let chunkBusy = false;
+
 /** Streams a host file through sha256 (HostFs.open: no last-moment link, no FIFO). */
 async function streamSha256(fs: HostFs, hostPath: string, maxBytes: number, signal?: AbortSignal): Promise<string> {
   const { handle: fh } = await fs.open(hostPath);
+  // Concurrent hashes (rare) get a buffer of their own.
+  const own = chunkBusy;
+  const buf = own ? Buffer.allocUnsafe(chunk.length) : chunk;
+  chunkBusy = true;
   try {
     const h = createHash('sha256');
     let total = 0;
-    for await (const chunk of fh.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, ...(signal ? { signal } : {}) })) {
-      total += (chunk as Buffer).length;
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, total);
+      if (bytesRead === 0) break;
+      total += bytesRead;
       if (total > maxBytes) throw new Error(`${hostPath}: grew beyond ${maxBytes} bytes while hashed`);
-      h.update(chunk as Buffer);
+      h.update(buf.subarray(0, bytesRead));
     }
     return h.digest('hex');
   } finally {
+    if (!own) chunkBusy = false;
     await fh.close().catch(() => {});
   }
 }

@@ -51,7 +51,8 @@ export class DirectProcSource implements ProcSource {
     return new DirectProcSource(await fs.realPath('/proc'));
   }
 
-  readBytes(rel: string, maxBytes = DEFAULT_CAP): Buffer {
+  /** Reads a /proc file into the shared scratch buffer and returns its length. */
+  private readIntoScratch(rel: string, maxBytes: number): number {
     let fd: number;
     try {
       fd = openSync(`${this.root}/${rel}`, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
@@ -73,7 +74,7 @@ export class DirectProcSource implements ProcSource {
         total += n;
       }
       if (total > maxBytes) throw new HostFsError(`/proc/${rel}`, 'ETOOBIG', `more than ${maxBytes} bytes`);
-      return Buffer.from(scratch.subarray(0, total));
+      return total;
     } catch (err) {
       throw wrap(rel, err);
     } finally {
@@ -81,8 +82,13 @@ export class DirectProcSource implements ProcSource {
     }
   }
 
-  readText(rel: string, maxBytes?: number): string {
-    return this.readBytes(rel, maxBytes).toString('utf8');
+  readBytes(rel: string, maxBytes = DEFAULT_CAP): Buffer {
+    return Buffer.from(scratch.subarray(0, this.readIntoScratch(rel, maxBytes)));
+  }
+
+  /** Decoded straight from the scratch buffer: no Buffer per file (2,000 processes × 8 files). */
+  readText(rel: string, maxBytes = DEFAULT_CAP): string {
+    return scratch.toString('utf8', 0, this.readIntoScratch(rel, maxBytes));
   }
 
   readlink(rel: string): string {

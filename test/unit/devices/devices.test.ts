@@ -76,6 +76,15 @@ describe('pci.ids / usb.ids parser', () => {
     expect(db.classes.get('0c:03')).toBe('USB controller');
     expect(db.devices.size).toBe(1);
   });
+
+  it('keeps only the vendors asked for (and every class)', () => {
+    const text = '8086  Intel Corporation\n\ta0ed  USB xHCI\n1af4  Red Hat, Inc.\n\t1042  Virtio block\n\t\t1af4 1100  QEMU\nC 01  Mass storage controller\n';
+    const db = parseIds(text, new Set(['1af4']));
+    expect([...db.vendors.keys()]).toEqual(['1af4']);
+    expect([...db.devices.keys()]).toEqual(['1af4:1042']);
+    expect(db.subsystems.get('1af4:1042:1af4:1100')).toBe('QEMU');
+    expect(db.classes.get('01')).toBe('Mass storage controller');
+  });
 });
 
 describe('firmware parsers', () => {
