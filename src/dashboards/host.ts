@@ -110,6 +110,24 @@ export const hostDetail: DashboardSpec = {
           queries: [{ expr: `hostbaseline_kernel_cmdline_parameter_info${h()}` }],
         }),
         table({
+          title: 'Mounts against /etc/fstab',
+          description: 'Mounts that /etc/fstab does not list, and fstab entries that are not mounted (noauto entries and the filesystems the system mounts by itself excepted).',
+          use: 'An unexpected mount (a USB stick, a tmpfs over /etc/cron.d) or a missing one (an NFS share that did not come up) both deserve a look.',
+          queries: [{ expr: `hostbaseline_mount_drift${h()}` }],
+        }),
+        table({
+          title: 'sysctl: configured but not live',
+          description: 'Kernel parameters whose value in /etc/sysctl.conf or sysctl.d differs from the running kernel (1), with the file that sets it.',
+          use: 'Hardening that is configured but not applied: run sysctl --system or find what overrides it.',
+          queries: [{ expr: `hostbaseline_sysctl_config_mismatch${h()} == 1` }],
+        }),
+        table({
+          title: 'Encrypted volumes',
+          description: 'dm-crypt mappings (LUKS or plain) and the device under each.',
+          use: 'Laptops and hosts holding personal data should have their root filesystem here.',
+          queries: [{ expr: `hostbaseline_encrypted_volume_info${h()}` }],
+        }),
+        table({
           title: 'Host identity',
           description: 'Hostname, configured hostname, domain and machine-id.',
           use: 'Duplicate machine-ids across hosts (cloned images) break journald and DHCP identities.',
