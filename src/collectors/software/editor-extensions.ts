@@ -2,7 +2,7 @@ import type { CollectContext, FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { checkAborted, stripUrlCredentials } from './common.js';
 import { homesOf, subdirs } from './homes.js';
-import { parsePackageJson } from './package-json.parse.js';
+import { readPackageJson } from './package-json.js';
 
 /** Extension directories below a home, per editor. */
 const EDITORS: { editor: string; dir: string }[] = [
@@ -59,17 +59,8 @@ export const editorExtensions = defineCollector({
         const obsolete = await obsoleteDirs(ctx, dir);
         for (const name of names) {
           if (name.startsWith('.') || obsolete.has(name)) continue;
-          const file = `${dir}/${name}/package.json`;
-          const text = await ctx.fs.readTextIfExists(file);
-          if (text === null) {
-            ctx.parseError(file, 'missing');
-            continue;
-          }
-          const p = parsePackageJson(text);
-          if (typeof p === 'string') {
-            ctx.parseError(file, p);
-            continue;
-          }
+          const p = await readPackageJson(ctx, `${dir}/${name}/package.json`);
+          if (!p) continue;
           // VS Code identifies extensions as publisher.name, case-insensitively.
           const id = editor === 'atom' || !p.publisher ? p.name : `${p.publisher}.${p.name}`.toLowerCase();
           rows.push({

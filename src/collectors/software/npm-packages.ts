@@ -2,7 +2,7 @@ import type { CollectContext, FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { checkAborted, packageResult, packageTables, type PackageRow } from './common.js';
 import { homesOf, subdirs } from './homes.js';
-import { parsePackageJson } from './package-json.parse.js';
+import { readPackageJson } from './package-json.js';
 
 const GLOBAL = ['/usr/lib/node_modules', '/usr/local/lib/node_modules'];
 const KEY = ['manager', 'name', 'location'];
@@ -62,17 +62,8 @@ export const npmPackages = defineCollector({
       if (pkgs.length === 0) continue;
       const names = new Set<string>();
       for (const pkg of pkgs) {
-        const file = `${pkg}/package.json`;
-        const text = await ctx.fs.readTextIfExists(file);
-        if (text === null) {
-          ctx.parseError(file, 'missing');
-          continue;
-        }
-        const p = parsePackageJson(text);
-        if (typeof p === 'string') {
-          ctx.parseError(file, p);
-          continue;
-        }
+        const p = await readPackageJson(ctx, `${pkg}/package.json`);
+        if (!p) continue;
         names.add(p.name);
         rows.push({ manager: 'npm', name: p.name, version: p.version, arch: '', location: dir.location, kind: dir.kind, user: dir.user });
       }
