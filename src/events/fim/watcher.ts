@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { HostFs } from '../../host/hostfs.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import type { FimConfig } from '../config.js';
 import type { EventMetrics } from '../metrics.js';
 import { putAttr, type EventAttributes, type EventSink, type RunningSource, type SecurityEvent } from '../types.js';
 import { literalRoot, PathFilter, hasWildcard } from './glob.js';
@@ -14,19 +15,13 @@ export type WatchFn = (dir: string, listener: (event: string, filename: string |
 
 const defaultWatch: WatchFn = (dir, listener) => fsWatch(dir, { persistent: false }, listener);
 
-export interface FimOptions {
+/** The configuration (paths are host path specs: `/etc`, `/etc/%%`, `/home/%/.ssh`) and what the watcher needs. */
+export interface FimOptions extends FimConfig {
   fs: HostFs;
   sink: EventSink;
   log: Logger;
   clock: Clock;
   metrics?: EventMetrics;
-  /** Host path specs (`/etc`, `/etc/%%`, `/home/%/.ssh`). */
-  paths: string[];
-  include: string[];
-  exclude: string[];
-  debounceMs: number;
-  maxWatches: number;
-  hashMaxBytes: number;
   /** How often missing roots are looked for (a watched directory deleted and recreated). */
   rescanMs?: number;
   watch?: WatchFn;
