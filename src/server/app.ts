@@ -92,8 +92,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', (_req, res) => {
     const pending = deps.scheduler.list().filter((s) => s.runs === 0).map((s) => s.spec.name);
-    if (pending.length === 0) res.type('text/plain').send('ready\n');
-    else res.status(503).type('text/plain').send(`waiting for the first run of: ${pending.join(', ')}\n`);
+    if (pending.length > 0) res.status(503).type('text/plain').send(`waiting for the first run of: ${pending.join(', ')}\n`);
+    // The body is assembled a moment after the last first run lands.
+    else if (!deps.exposition.ready()) res.status(503).type('text/plain').send('assembling the first exposition\n');
+    else res.type('text/plain').send('ready\n');
   });
   app.get('/', (_req, res) => {
     res.type('html').send(landingPage(deps));

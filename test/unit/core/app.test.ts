@@ -56,3 +56,37 @@ describe('listen address', () => {
     expect(() => parseListenAddress(':99999')).toThrow(/out of range/);
   });
 });
+
+describe('exposition cache', () => {
+  it('serves the last assembled body and picks up a refresh shortly after, off the scrape path', async () => {
+    let n = 1;
+    const c = defineCollector({
+      name: 'os_release',
+      area: 'system',
+      description: 'counts',
+      defaultEnabled: true,
+      interval: 60_000,
+      timeout: 1000,
+      tables: [{ name: 'os_release', key: ['id'], description: '' }],
+      collect: async () => [{ name: 'os_release', rows: [{ id: `v${n++}` }] }],
+    });
+    const scheduler = schedulerFor([c], fixturePath('host-empty'));
+    const cache = new ExpositionCache(scheduler, loadCatalog(), createSelfRegistry());
+    expect(cache.ready()).toBe(false);
+    await scheduler.runNow('os_release');
+    await cache.settle();
+    expect(cache.ready()).toBe(true);
+    expect((await cache.render()).text).toContain('hostbaseline_os_info{id="v1"');
+    await scheduler.runNow('os_release');
+    await cache.settle();
+    const out = await cache.render({ gzip: true });
+    expect(out.text).toContain('hostbaseline_os_info{id="v2"');
+    const { gunzipSync } = await import('node:zlib');
+    expect(gunzipSync(out.gzip!).toString()).toBe(out.text);
+  });
+
+  it('is ready at once when no collector is enabled', () => {
+    const cache = new ExpositionCache(schedulerFor([], fixturePath('host-empty')), loadCatalog(), createSelfRegistry());
+    expect(cache.ready()).toBe(true);
+  });
+});
