@@ -6,21 +6,12 @@ import { fileHashes } from '../../src/collectors/files/file-hashes.js';
 import { bufferSource } from '../../src/collectors/files/byte-source.js';
 import { parseElf } from '../../src/collectors/files/elf.parse.js';
 import { collectOnce, tempDir } from '../helpers.js';
+import { hasProgram } from '../support/programs.js';
 
-/** A program the test needs: missing on CI is a failure, elsewhere a skip. */
-function need(program: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`${program} is not installed`);
-    return false;
-  }
-}
 
-const HAS_READELF = need('readelf');
-const HAS_SETCAP = need('setcap') && need('getcap');
-const HAS_SHA256SUM = need('sha256sum');
+const HAS_READELF = hasProgram('readelf');
+const HAS_SETCAP = hasProgram('setcap') && hasProgram('getcap');
+const HAS_SHA256SUM = hasProgram('sha256sum');
 
 /** A few ELF files of this machine: executables and shared libraries. */
 const ELF_FILES = ['/bin/ls', '/bin/sh', '/usr/bin/env', '/lib/x86_64-linux-gnu/libc.so.6', '/lib/x86_64-linux-gnu/libm.so.6', process.execPath].filter(

@@ -5,18 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { yara } from '../../src/collectors/security/yara.js';
 import { createCommandRunner } from '../../src/host/commands.js';
 import { collectOnce, tempDir } from '../helpers.js';
+import { hasProgram } from '../support/programs.js';
 
-function has(program: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI === 'true') throw new Error(`${program} is not installed`);
-    return false;
-  }
-}
 
-describe.skipIf(!has('yara'))('yara collector with the real yara', () => {
+describe.skipIf(!hasProgram('yara'))('yara collector with the real yara', () => {
   it('reports (rule, host path) matches of a tiny rule', async () => {
     const work = tempDir();
     const rules = path.join(work, 'rules.yar');
