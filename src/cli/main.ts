@@ -2,6 +2,7 @@ import { allCollectors } from '../collectors/all.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import { flagTable, lookupIn, parseArgs, resolveConfig, UsageError, type ExporterConfig } from '../config/config.js';
 import { lastValue, type FlagDef, type ParsedArgs } from '../config/flags.js';
+import { resolveEventsConfig } from '../events/config.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../version.js';
 import { runCollect } from './collect.js';
@@ -70,6 +71,8 @@ export async function run(argv: string[], io: Io, specs: CollectorSpec[] = allCo
     if (command !== 'collect' && args.positionals.length > 0)
       throw new UsageError(`unexpected argument "${args.positionals[0]}", try --help`);
     config = resolveConfig(args, specs);
+    // The events settings are checked by every command, so a bad `events:` section fails early.
+    resolveEventsConfig(config);
   } catch (err) {
     if (err instanceof UsageError || err instanceof Error) {
       io.stderr(`${PROGRAM}: error: ${err.message}\n`);

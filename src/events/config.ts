@@ -96,7 +96,6 @@ function checkUrl(where: string, url: string): string {
 class Resolver {
   constructor(
     private readonly args: ParsedArgs,
-    private readonly file: Section,
     private readonly configFile: string | null,
   ) {}
 
@@ -175,7 +174,7 @@ class Resolver {
 export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'events' | 'configFile' | 'stateDir'>, env: NodeJS.ProcessEnv = process.env): EventsConfig | null {
   const file = section('config file: events', config.events);
   checkKeys(`config file ${config.configFile ?? '?'}: events`, file, TOP_KEYS);
-  const r = new Resolver(config.args, file, config.configFile);
+  const r = new Resolver(config.args, config.configFile);
   const sec = (name: string): Section => {
     const s = section(r.where(name), file[name]);
     checkKeys(r.where(name), s, SECTION_KEYS[name]!);
@@ -188,8 +187,8 @@ export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'event
   const flagBase = r.flag('events.otlp.endpoint');
   if (typeof flagLogs === 'string') url = checkUrl('flag --events.otlp.logs-endpoint', flagLogs);
   else if (typeof flagBase === 'string') url = logsUrlOf(checkUrl('flag --events.otlp.endpoint', flagBase));
-  else if (typeof otlp.logs_endpoint === 'string') url = checkUrl(r.where('otlp.logs_endpoint'), otlp.logs_endpoint);
-  else if (typeof otlp.endpoint === 'string') url = logsUrlOf(checkUrl(r.where('otlp.endpoint'), otlp.endpoint));
+  else if (otlp.logs_endpoint != null) url = checkUrl(r.where('otlp.logs_endpoint'), r.str('', 'otlp.logs_endpoint', otlp, 'logs_endpoint')!);
+  else if (otlp.endpoint != null) url = logsUrlOf(checkUrl(r.where('otlp.endpoint'), r.str('', 'otlp.endpoint', otlp, 'endpoint')!));
   else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) url = checkUrl('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
   else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) url = logsUrlOf(checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT));
   if (!url) return null;

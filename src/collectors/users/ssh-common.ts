@@ -59,7 +59,6 @@ export async function loadSshConfig(
     const text = await ctx.fs.readTextIfExists(f);
     if (text === null) return false;
     out.files.push(f);
-    const canonical = await ctx.fs.canonical(f);
     let current = block;
     for (const l of parseSshConfig(text, (line, reason) => onBad(f, `line ${line}: ${reason}`))) {
       if (blockKeywords.includes(l.keyword)) {

@@ -110,3 +110,12 @@ describe('command line', () => {
     expect(r.stderr).toContain('--path.rootfs=/nonexistent-root');
   });
 });
+
+describe('events settings', () => {
+  it('a bad events section of the config file fails every command, naming the key', async () => {
+    const f = configFile('events:\n  otlp:\n    endpoint: 42\n');
+    const r = await cli(['list', `--config.file=${f}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('events.otlp.endpoint');
+  });
+});
