@@ -38,6 +38,11 @@ export interface TableSpec {
   drift?: boolean;
   /** Columns left out of drift "changed" detection (counters, timestamps). */
   volatile?: string[];
+  /**
+   * Columns shown by `collect` on this host but never put into drift events, which leave
+   * the host (a command line may hold a password whatever redaction guesses).
+   */
+  hostOnly?: string[];
 }
 
 export type OptionType = 'string' | 'int' | 'bool' | 'duration' | 'strings';

@@ -17,9 +17,14 @@ function keyOf(spec: TableSpec, row: FactRow): string {
   return JSON.stringify(spec.key.map((k) => row[k] ?? null));
 }
 
-/** Compares two refreshes of one table by key, ignoring volatile columns. Pure. */
+/** Columns that never show in drift: volatile ones, and those that must not leave the host. */
+function unreported(spec: TableSpec): Set<string> {
+  return new Set([...(spec.volatile ?? []), ...(spec.hostOnly ?? [])]);
+}
+
+/** Compares two refreshes of one table by key, ignoring volatile and host-only columns. Pure. */
 export function diffTable(spec: TableSpec, before: FactRow[], after: FactRow[]): DriftChange[] {
-  const volatile = new Set(spec.volatile ?? []);
+  const volatile = unreported(spec);
   const keys = new Set(spec.key);
   const old = new Map(before.map((r) => [keyOf(spec, r), r]));
   const changes: DriftChange[] = [];
@@ -98,7 +103,7 @@ export class DriftDiffer implements TableObserver {
       this.last.set(id, rows);
       return;
     }
-    const volatile = new Set(spec.volatile ?? []);
+    const volatile = unreported(spec);
     const shown = changes.slice(0, this.o.maxPerTable);
     for (const c of shown) {
       const attrs: EventAttributes = { ...base, 'hostbaseline.drift.key': JSON.stringify(c.key) };

@@ -55,6 +55,7 @@ export const processes = defineCollector({
       description: 'One row per process (thread-group leader), hidden ones included.',
       drift: true,
       volatile: ['state', 'threads', 'fds_file', 'fds_socket', 'fds_pipe', 'fds_anon', 'deleted_mappings', 'wx_mappings', 'access_denied', 'exe_hash_note'],
+      hostOnly: ['cmdline'],
     },
     { name: 'process_states', key: ['state'], description: 'Processes per state.' },
     { name: 'process_users', key: ['user'], description: 'Processes per effective user (capped; the rest is "other").' },

@@ -95,3 +95,17 @@ describe('DriftDiffer', () => {
     expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot']);
   });
 });
+
+describe('host-only columns', () => {
+  it('never appear in drift events, added, removed or changed', () => {
+    const { s: events, events: sent } = sink();
+    const differ = new DriftDiffer({ sink: events, stateDir: tempDir('hb-drift-'), log: memoryLogger(), maxPerTable: 100 });
+    const spec: TableSpec = { name: 'processes', key: ['pid'], description: '', drift: true, hostOnly: ['cmdline'] };
+    differ.onTables('processes', [spec], [{ name: 'processes', rows: [{ pid: 1, exe: '/sbin/init', cmdline: 'init' }] }], 1000);
+    differ.onTables('processes', [spec], [{ name: 'processes', rows: [{ pid: 1, exe: '/sbin/init', cmdline: 'init --password=hunter2' }, { pid: 2, exe: '/usr/bin/mysql', cmdline: 'mysql -phunter2' }] }], 2000);
+    differ.onTables('processes', [spec], [{ name: 'processes', rows: [{ pid: 1, exe: '/sbin/init', cmdline: 'init' }] }], 3000);
+    expect(sent.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot', 'hostbaseline.drift.added', 'hostbaseline.drift.removed']);
+    expect(JSON.stringify(sent)).not.toContain('hunter2');
+    expect(JSON.stringify(sent)).toContain('/usr/bin/mysql');
+  });
+});
