@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { HostFs } from '../../host/hostfs.js';
 import type { FactRow, TableSpec } from '../types.js';
 import { uniqueRows } from '../supply_chain/common.js';
 
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+import { sha256Hex as sha256 } from '../../util/hash.js';
+
+export { sha256 };
 
 /** Lines without comments (`#` to end of line by default) and blank lines, with 1-based numbers. */
 export function contentLines(text: string, comment: RegExp = /#.*$/): { line: number; text: string }[] {

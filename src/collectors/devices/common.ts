@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { HostFsError, type HostFs } from '../../host/hostfs.js';
 import type { CollectContext } from '../types.js';
 
 /** sysfs attributes are one short value; anything larger is not an attribute. */
 const ATTR_MAX_BYTES = 64 * 1024;
 
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+import { sha256Hex } from '../../util/hash.js';
+
+export { sha256Hex };
 
 /** sha256 of a serial-like value, or null when there is none (empty, or the usual firmware placeholders). */
 export function hashIdentifier(value: string | null): string | null {

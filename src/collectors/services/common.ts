@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { HostFs } from '../../host/hostfs.js';
 import { isNotFound } from '../../host/hostfs.js';
 
-/** Hex sha256 of a text or bytes: commands and scripts are fingerprinted, never exported raw. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../../util/hash.js';
 
 export interface ListedFile {
   name: string;

@@ -1,10 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { HostFs } from '../../host/hostfs.js';
 
-/** Hex sha256, the fingerprint used when content itself must not leave the host. */
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../../util/hash.js';
 
 export interface ContentLine {
   /** 1-based line number, for parse-error messages. */

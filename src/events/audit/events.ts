@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../../util/hash.js';
 import * as path from 'node:path';
 import { putAttr, type EventAttributes, type SecurityEvent } from '../types.js';
 import { auditId, auditString, decodeAuditValue, decodeSockaddr, execveArgs, parseFields, redactArgs, syscallName, type AuditRecord } from './parse.js';
@@ -21,9 +21,7 @@ const ACCOUNT_EVENTS: Record<string, string> = {
   GRP_CHAUTHTOK: 'hostbaseline.account.group_modified',
 };
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export { sha256 };
 
 /** A command line may hold secrets: only its executable and a hash of the whole leave the host. */
 export function commandAttributes(attrs: EventAttributes, command: string): void {
