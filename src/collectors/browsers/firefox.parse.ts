@@ -1,3 +1,4 @@
+import { parseIni } from '../ini.parse.js';
 import { isHostPattern, permissionStrings } from './permissions.js';
 
 export interface FirefoxAddon {
@@ -71,23 +72,9 @@ export interface IniProfile {
 
 /** The [ProfileN] sections of a Firefox profiles.ini. */
 export function parseProfilesIni(text: string): IniProfile[] {
-  const out: IniProfile[] = [];
-  let cur: Record<string, string> | null = null;
-  const flush = () => {
-    if (cur?.Path) out.push({ name: cur.Name ?? cur.Path, path: cur.Path, relative: cur.IsRelative !== '0' });
-  };
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
-    const sec = /^\[(.+)\]$/.exec(line);
-    if (sec) {
-      flush();
-      cur = /^Profile\d+$/.test(sec[1]!) ? {} : null;
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (cur && eq > 0) cur[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  flush();
-  return out;
+  return parseIni(text, undefined, { keepCase: true }).flatMap((section) => {
+    const path = section.values.get('Path');
+    if (!/^Profile\d+$/.test(section.name) || !path) return [];
+    return [{ name: section.values.get('Name') ?? path, path, relative: section.values.get('IsRelative') !== '0' }];
+  });
 }

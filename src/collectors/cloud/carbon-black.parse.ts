@@ -1,17 +1,10 @@
+import { parseIni as parseIniSections } from '../ini.parse.js';
+
 /** The sections and keys of an INI file (`[CB]` / `Key=Value`), keys as `Section.Key`. */
 export function parseIni(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  let section = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
-    const sec = /^\[(.+)\]$/.exec(line);
-    if (sec) {
-      section = sec[1]!.trim();
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0) out.set(`${section}.${line.slice(0, eq).trim()}`, line.slice(eq + 1).trim());
+  for (const section of parseIniSections(text, undefined, { keepCase: true })) {
+    for (const [key, value] of section.values) out.set(`${section.name}.${key}`, value);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { iniBool, parseIni } from '../supply_chain/ini.parse.js';
+import { iniBool, parseIni } from '../ini.parse.js';
 import { contentLines } from './common.js';
 
 /**

@@ -1,4 +1,4 @@
-import { parseIni } from './ini.parse.js';
+import { parseIni } from '../ini.parse.js';
 import { splitList } from './common.js';
 
 export interface PipIndex {

@@ -1,4 +1,4 @@
-import { iniBool, parseIni } from './ini.parse.js';
+import { iniBool, parseIni } from '../ini.parse.js';
 
 export type RepoSections = Map<string, Map<string, string>>;
 

@@ -1,5 +1,5 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { iniBool } from './ini.parse.js';
+import { iniBool } from '../ini.parse.js';
 import { isSecureTransport, readDropIns, sourceResult, sourceTables, type ConfigFile, type SourceInput } from './common.js';
 import { mergeReposConf, portageSigned, type RepoSections } from './portage-repos.parse.js';
 

@@ -1,4 +1,4 @@
-import { iniBool, parseIni } from './ini.parse.js';
+import { iniBool, parseIni } from '../ini.parse.js';
 import { splitList } from './common.js';
 
 /** A repository section of a yum/dnf or zypper `.repo` file. */

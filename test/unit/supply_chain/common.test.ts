@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasUrlCredentials, isSecureTransport, sanitizeUrl, sourceRow, urlHost } from '../../../src/collectors/supply_chain/common.js';
-import { iniBool, parseIni } from '../../../src/collectors/supply_chain/ini.parse.js';
+import { iniBool, parseIni } from '../../../src/collectors/ini.parse.js';
 
 describe('sanitizeUrl', () => {
   it('removes user:password@ and bare tokens', () => {

@@ -18,7 +18,8 @@ export interface IniOptions {
 }
 
 /**
- * A tolerant INI parser for yum/dnf/zypper .repo, portage repos.conf, pip.conf, my.cnf.
+ * A tolerant INI parser for yum/dnf/zypper .repo, portage repos.conf, pip.conf, my.cnf,
+ * Firefox profiles.ini and the Carbon Black sensor settings.
  * Keys before the first header land in a section named "". Bad lines are reported and skipped.
  */
 export function parseIni(text: string, onBad?: (line: number, reason: string) => void, opts: IniOptions = {}): IniSection[] {
