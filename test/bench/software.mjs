@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { deb } from '../../dist/collectors/software/deb.js';
 import { rpm } from '../../dist/collectors/software/rpm.js';
 import { encodeRpmHeader, rpmPackageTags } from '../../dist/collectors/software/rpm.parse.js';
@@ -80,11 +80,12 @@ function dpkgStatus(n) {
 
 function rpmdb(file, n) {
   mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL'); // what rpm itself uses
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL'); // what rpm itself uses
   db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
-  db.transaction(() => {
+  db.exec('BEGIN');
+  {
     for (let i = 0; i < n; i++) {
       const name = `rpm-pkg-${i}`;
       const tags = rpmPackageTags({
@@ -100,7 +101,8 @@ function rpmdb(file, n) {
       tags.push({ tag: RPMTAG_BASENAMES, strings: Array.from({ length: 60 }, (_, j) => `file-${j}-of-${name}.so.${j}`) });
       insert.run(encodeRpmHeader(tags));
     }
-  })();
+  }
+  db.exec('COMMIT');
   db.close();
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rpm } from '../../src/collectors/software/rpm.js';
 import { encodeRpmHeader, rpmPackageTags } from '../../src/collectors/software/rpm.parse.js';
@@ -19,8 +19,8 @@ let mounted = false;
 try {
   mkdirSync(path.join(src, 'var/lib/rpm'), { recursive: true });
   mkdirSync(ro);
-  const db = new Database(path.join(src, 'var/lib/rpm/rpmdb.sqlite'));
-  db.pragma('journal_mode = WAL');
+  const db = new DatabaseSync(path.join(src, 'var/lib/rpm/rpmdb.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL');
   db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
   db.prepare('INSERT INTO Packages (blob) VALUES (?)').run(encodeRpmHeader(rpmPackageTags({ name: 'zlib', version: '1.3', release: '1', arch: 'x86_64' })));
   db.close();
@@ -37,7 +37,7 @@ afterAll(() => {
 
 describe.skipIf(!mounted)('rpm collector on a read-only host mount', () => {
   it('reads a WAL rpmdb.sqlite that SQLite cannot open in place', async () => {
-    expect(() => new Database(path.join(ro, 'var/lib/rpm/rpmdb.sqlite'), { readonly: true, fileMustExist: true }).prepare('SELECT 1 FROM Packages').get()).toThrow();
+    expect(() => new DatabaseSync(path.join(ro, 'var/lib/rpm/rpmdb.sqlite'), { readOnly: true }).prepare('SELECT 1 FROM Packages').get()).toThrow();
     const { state, tables } = await collectOnce(rpm, ro);
     expect(state.success, state.lastError ?? '').toBe(true);
     expect(tables.packages!.map((r) => `${r.name} ${r.version} ${r.arch}`)).toEqual(['zlib 1.3-1 x86_64']);

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -33,12 +32,13 @@ export async function forEachRpmBlob(realPath: string, hostPath: string, each: (
 /** Rows per page: SQLite calls are synchronous, so the event loop (and scrapes) get a turn between pages. */
 const PAGE = 256;
 
-/** The native SQLite binding is loaded on the first host that has an rpm database. */
-let sqlite: Promise<typeof Database> | null = null;
+/** node:sqlite is loaded on the first host that has an rpm database (it is built into Node, no addon). */
+let sqlite: Promise<typeof import('node:sqlite')> | null = null;
 
-async function readBlobs(file: string, readonly: boolean, each: (hnum: number, blob: Buffer) => void): Promise<void> {
-  const Sqlite = await (sqlite ??= import('better-sqlite3').then((m) => m.default));
-  const db = new Sqlite(file, { readonly, fileMustExist: true });
+async function readBlobs(file: string, readOnly: boolean, each: (hnum: number, blob: Buffer) => void): Promise<void> {
+  const { DatabaseSync } = await (sqlite ??= import('node:sqlite'));
+  // A missing file must not be created: the caller has checked it exists, and readOnly never creates.
+  const db = new DatabaseSync(file, { readOnly, open: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'Packages'").get();
     if (!table) throw new NotRpmdb('no Packages table, not an rpm database');
@@ -47,8 +47,8 @@ async function readBlobs(file: string, readonly: boolean, each: (hnum: number, b
     for (;;) {
       const rows = page.all(after, PAGE) as { hnum: number; blob: unknown }[];
       for (const row of rows) {
-        if (!Buffer.isBuffer(row.blob)) throw new NotRpmdb(`Packages row ${row.hnum}: blob column is not a BLOB`);
-        each(row.hnum, row.blob);
+        if (!(row.blob instanceof Uint8Array)) throw new NotRpmdb(`Packages row ${row.hnum}: blob column is not a BLOB`);
+        each(row.hnum, Buffer.from(row.blob.buffer, row.blob.byteOffset, row.blob.byteLength));
         after = row.hnum;
       }
       if (rows.length < PAGE) break;
@@ -61,13 +61,22 @@ async function readBlobs(file: string, readonly: boolean, each: (hnum: number, b
 
 class NotRpmdb extends Error {}
 
+/** SQLite's primary result codes (the low byte of an extended code). */
+const SQLITE_READONLY = 8;
+const SQLITE_CANTOPEN = 14;
+const SQLITE_NOTADB = 26;
+
+function sqliteCode(err: unknown): number {
+  const code = (err as { errcode?: unknown }).errcode;
+  return typeof code === 'number' ? code & 0xff : -1;
+}
+
 function isCantOpen(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY');
+  const code = sqliteCode(err);
+  return code === SQLITE_CANTOPEN || code === SQLITE_READONLY;
 }
 
 function describe(err: unknown, hostPath: string): Error {
-  const code = (err as { code?: string }).code ?? '';
-  if (code === 'SQLITE_NOTADB') return new Error(`${hostPath}: not an SQLite database`);
+  if (sqliteCode(err) === SQLITE_NOTADB) return new Error(`${hostPath}: not an SQLite database`);
   return new Error(`${hostPath}: ${(err as Error).message}`);
 }

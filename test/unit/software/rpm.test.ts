@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { rpm } from '../../../src/collectors/software/rpm.js';
 import { encodeRpmHeader, parseRpmHeader, RPMTAG, rpmEvr, rpmPackageTags } from '../../../src/collectors/software/rpm.parse.js';
@@ -136,7 +136,7 @@ describe('rpm collector', () => {
   it('fails naming the file when the database has no Packages table', async () => {
     const root = hostWith({});
     mkdirSync(path.join(root, 'var/lib/rpm'), { recursive: true });
-    const db = new Database(path.join(root, DB));
+    const db = new DatabaseSync(path.join(root, DB));
     db.exec('CREATE TABLE Other (x)');
     db.close();
     const { state } = await collectOnce(rpm, root);

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodeRpmHeader, rpmPackageTags, type RpmPackage } from '../../../src/collectors/software/rpm.parse.js';
@@ -8,13 +8,13 @@ export type FakeRpm = Partial<RpmPackage> & { name: string; version: string; rel
 /** Writes an rpmdb.sqlite with rpm's Packages(hnum, blob) table; blobs given raw are stored as they are. */
 export function writeRpmdb(file: string, packages: (FakeRpm | Buffer)[]): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = DELETE');
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = DELETE');
   db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
-  db.transaction(() => {
-    for (const p of packages) insert.run(Buffer.isBuffer(p) ? p : encodeRpmHeader(rpmPackageTags(p)));
-  })();
+  db.exec('BEGIN');
+  for (const p of packages) insert.run(Buffer.isBuffer(p) ? p : encodeRpmHeader(rpmPackageTags(p)));
+  db.exec('COMMIT');
   db.exec('VACUUM');
   db.close();
 }
