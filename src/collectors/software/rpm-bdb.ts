@@ -1,4 +1,4 @@
-import { RpmDbError, type BlobSink, type PositionalFile } from './rpm-file.js';
+import { RpmDbError, WindowReader, type BlobSink, type PositionalFile } from './rpm-file.js';
 
 /**
  * rpm's Berkeley DB `Packages` file (rpm up to 4.15: RHEL/CentOS 5–8, Amazon Linux 2,
@@ -24,6 +24,7 @@ const HASH_MAGIC = 0x061561;
 const BTREE_MAGIC = 0x053162;
 const META_SIZE = 512;
 const PAGE_HEADER = 26;
+const WINDOW_BYTES = 256 * 1024;
 
 const P_HASH_UNSORTED = 2;
 const P_OVERFLOW = 7;
@@ -36,6 +37,8 @@ const HOFFPAGE_SIZE = 12;
 /** DBMETA_CHKSUM: pages carry a checksum, which moves the item array; rpm never sets it. */
 const DBMETA_CHKSUM = 0x01;
 
+/** Far more packages than any system holds: bounds the memory of the chain list. */
+const MAX_RECORDS = 1_000_000;
 /** rpm's Packages record 0 holds the next header number, not a header. */
 const COUNTER_KEY = 0;
 
@@ -67,26 +70,20 @@ export function parseBdbHashMeta(buf: Buffer): BdbMeta {
   return { littleEndian, pageSize, lastPage: u32(buf, 32, littleEndian), version };
 }
 
-/** One page at a time, read in windows of consecutive pages (overflow chains are mostly consecutive). */
+/** Pages by number, read through a window of consecutive pages. */
 class PageReader {
-  private start = -1;
-  private window: Buffer = Buffer.alloc(0);
+  private readonly reader: WindowReader;
   constructor(
-    private readonly file: PositionalFile,
+    file: PositionalFile,
     private readonly meta: BdbMeta,
-    private readonly windowPages: number,
-  ) {}
+  ) {
+    this.reader = new WindowReader(file, Math.max(meta.pageSize, WINDOW_BYTES));
+  }
 
   async page(no: number): Promise<Buffer> {
     const { pageSize, lastPage } = this.meta;
     if (no < 1 || no > lastPage) throw new RpmDbError(`page ${no} is outside the database (pages 1–${lastPage})`);
-    if (this.start < 0 || no < this.start || no >= this.start + this.window.length / pageSize) {
-      const count = Math.min(this.windowPages, lastPage - no + 1);
-      this.window = await this.file.read(no * pageSize, count * pageSize);
-      this.start = no;
-    }
-    const at = (no - this.start) * pageSize;
-    return this.window.subarray(at, at + pageSize);
+    return this.reader.read(no * pageSize, pageSize);
   }
 }
 
@@ -104,10 +101,10 @@ export async function readBdbPackages(file: PositionalFile, sink: BlobSink, opts
   const { pageSize, lastPage, littleEndian: le } = meta;
   if ((lastPage + 1) * pageSize > file.size)
     throw new RpmDbError(`truncated: the metadata counts ${lastPage + 1} pages of ${pageSize} bytes, the file has ${file.size} bytes`);
-  const windowPages = Math.max(1, Math.floor((256 * 1024) / pageSize));
-  const scan = new PageReader(file, meta, windowPages);
-  const overflow = new PageReader(file, meta, windowPages);
-
+  const scan = new PageReader(file, meta);
+  // Overflow chains are read after the scan, in page order: the file is then read front to back
+  // twice instead of jumping to a chain for every record.
+  const chains: { key: number; page: number; length: number; from: number }[] = [];
   for (let no = 1; no <= lastPage; no++) {
     opts.checkAborted?.();
     const page = await scan.page(no);
@@ -117,8 +114,15 @@ export async function readBdbPackages(file: PositionalFile, sink: BlobSink, opts
     for (const { key, data } of hashPairs(page, no, meta)) {
       if (key === COUNTER_KEY) continue;
       if (data.kind === 'inline') sink.blob(key, data.bytes);
-      else sink.blob(key, await overflowItem(overflow, data.page, data.length, no, opts.maxBlob, meta));
+      else if (chains.push({ key, page: data.page, length: data.length, from: no }) > MAX_RECORDS)
+        throw new RpmDbError(`more than ${MAX_RECORDS} records, not an rpm database`);
     }
+  }
+  chains.sort((a, b) => a.page - b.page);
+  const overflow = new PageReader(file, meta);
+  for (const c of chains) {
+    opts.checkAborted?.();
+    sink.blob(c.key, await overflowItem(overflow, c.page, c.length, c.from, opts.maxBlob, meta));
   }
 }
 

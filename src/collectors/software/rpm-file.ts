@@ -53,3 +53,26 @@ export interface BlobSink {
   blob(id: number, blob: Buffer): void;
   bad(id: number, reason: string): void;
 }
+
+/**
+ * Serves reads from one window of the file, read at once: sequential readers (pages of a
+ * hash database, blobs in file order) make one system call per window instead of one per
+ * record. Returned buffers are views: copy what is kept.
+ */
+export class WindowReader {
+  private start = 0;
+  private window: Buffer = Buffer.alloc(0);
+  constructor(
+    private readonly file: PositionalFile,
+    private readonly windowBytes: number,
+  ) {}
+
+  /** `length` bytes at `position`; a new window starts there and spans at least `windowBytes` (within the file). */
+  async read(position: number, length: number): Promise<Buffer> {
+    if (position < this.start || position + length > this.start + this.window.length) {
+      this.window = await this.file.read(position, Math.max(length, Math.min(this.windowBytes, this.file.size - position)));
+      this.start = position;
+    }
+    return this.window.subarray(position - this.start, position - this.start + length);
+  }
+}

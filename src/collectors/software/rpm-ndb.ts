@@ -1,4 +1,4 @@
-import { RpmDbError, type BlobSink, type PositionalFile } from './rpm-file.js';
+import { RpmDbError, WindowReader, type BlobSink, type PositionalFile } from './rpm-file.js';
 
 /**
  * rpm's own "ndb" backend, `Packages.db` (SUSE since SLE 15, openSUSE). Layout, from
@@ -74,6 +74,7 @@ export async function readNdbPackages(file: PositionalFile, sink: BlobSink, opts
     }
   }
   slots.sort((a, b) => a.blkoff - b.blkoff);
+  const blobs = new WindowReader(file, 1024 * 1024); // blobs in file order: one read per MiB
   for (const slot of slots) {
     opts.checkAborted?.();
     const bytes = slot.blkcnt * BLK_SIZE;
@@ -81,7 +82,7 @@ export async function readNdbPackages(file: PositionalFile, sink: BlobSink, opts
       sink.bad(slot.pkgidx, `blob of ${bytes} bytes exceeds the ${opts.maxBlob}-byte limit`);
       continue;
     }
-    const block = await file.read(slot.blkoff * BLK_SIZE, bytes);
+    const block = await blobs.read(slot.blkoff * BLK_SIZE, bytes);
     const blob = ndbBlob(block, slot.pkgidx);
     if (typeof blob === 'string') sink.bad(slot.pkgidx, `blob at byte ${slot.blkoff * BLK_SIZE}: ${blob}`);
     else sink.blob(slot.pkgidx, blob);
