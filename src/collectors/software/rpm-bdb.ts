@@ -1,4 +1,4 @@
-import { RpmDbError, WindowReader, type BlobSink, type PositionalFile } from './rpm-file.js';
+import { RpmDbError, WindowReader, type BlobSink, type PositionalFile, type RpmDbReadOptions } from './rpm-file.js';
 
 /**
  * rpm's Berkeley DB `Packages` file (rpm up to 4.15: RHEL/CentOS 5–8, Amazon Linux 2,
@@ -87,15 +87,8 @@ class PageReader {
   }
 }
 
-export interface BdbReadOptions {
-  /** Largest header blob accepted (memory stays bounded). */
-  maxBlob: number;
-  /** Called between pages: throws to stop (collector timeout). */
-  checkAborted?: () => void;
-}
-
 /** Hands every header blob of a Berkeley DB `Packages` file to `sink`, keyed by header number. */
-export async function readBdbPackages(file: PositionalFile, sink: BlobSink, opts: BdbReadOptions): Promise<void> {
+export async function readBdbPackages(file: PositionalFile, sink: BlobSink, opts: RpmDbReadOptions): Promise<void> {
   if (file.size < META_SIZE) throw new RpmDbError(`${file.size} bytes, shorter than a Berkeley DB metadata page`);
   const meta = parseBdbHashMeta(await file.read(0, META_SIZE));
   const { pageSize, lastPage, littleEndian: le } = meta;

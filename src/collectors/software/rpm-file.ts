@@ -48,6 +48,13 @@ export function bufferFile(data: Buffer): PositionalFile {
   };
 }
 
+export interface RpmDbReadOptions {
+  /** Largest header blob accepted (memory stays bounded). */
+  maxBlob: number;
+  /** Called between pages and records: throws to stop (collector timeout). */
+  checkAborted?: () => void;
+}
+
 /** What a database reader hands on: a header blob, or why one record could not be read (the others still are). */
 export interface BlobSink {
   blob(id: number, blob: Buffer): void;

@@ -1,4 +1,4 @@
-import { RpmDbError, WindowReader, type BlobSink, type PositionalFile } from './rpm-file.js';
+import { RpmDbError, WindowReader, type BlobSink, type PositionalFile, type RpmDbReadOptions } from './rpm-file.js';
 
 /**
  * rpm's own "ndb" backend, `Packages.db` (SUSE since SLE 15, openSUSE). Layout, from
@@ -32,11 +32,6 @@ const BLOBTAIL_SIZE = 12;
 /** About a million slots; rpm databases hold thousands of packages. */
 const MAX_SLOT_PAGES = 4096;
 
-export interface NdbReadOptions {
-  maxBlob: number;
-  checkAborted?: () => void;
-}
-
 interface Slot {
   pkgidx: number;
   blkoff: number;
@@ -44,7 +39,7 @@ interface Slot {
 }
 
 /** Hands every header blob of an ndb `Packages.db` to `sink`, keyed by package index, in file order. */
-export async function readNdbPackages(file: PositionalFile, sink: BlobSink, opts: NdbReadOptions): Promise<void> {
+export async function readNdbPackages(file: PositionalFile, sink: BlobSink, opts: RpmDbReadOptions): Promise<void> {
   if (file.size < HEADER_SIZE) throw new RpmDbError(`${file.size} bytes, shorter than an ndb header`);
   const header = await file.read(0, HEADER_SIZE);
   if (header.readUInt32LE(0) !== HEADER_MAGIC) throw new RpmDbError('not an ndb database (no RpmP magic)');

@@ -186,7 +186,7 @@ describe('ndb Packages.db reader', () => {
   it('reports a damaged blob for its package and reads the others', async () => {
     const db = Buffer.from(good);
     const firstBlob = db.readUInt32LE(32 + 8) * 16;
-    db[firstBlob + 40] ^= 0xff; // inside the header blob: the checksum no longer matches
+    db[firstBlob + 40] = db[firstBlob + 40]! ^ 0xff; // inside the header blob: the checksum no longer matches
     const { state, tables } = await collectOnce(rpm, hostWith({ [NDB]: db }));
     expect(state.success, state.lastError ?? '').toBe(true);
     expect(state.parseErrorsTotal).toBe(1);
