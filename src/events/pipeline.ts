@@ -47,6 +47,7 @@ class QueueProcessor implements LogRecordProcessor {
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastExportAt = -Infinity;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly o: PipelineOptions) {}
@@ -67,12 +68,18 @@ class QueueProcessor implements LogRecordProcessor {
     else this.arm();
   }
 
+  /**
+   * Schedules the next export: `flushIntervalMs` after the previous one started (the
+   * OTEL_BLRP_SCHEDULE_DELAY meaning), so a record after a quiet spell leaves at once while
+   * a stream of records still makes at most one request per interval.
+   */
   private arm(): void {
-    if (this.timer || this.retryTimer) return;
+    if (this.timer || this.retryTimer || this.exporting) return;
+    const wait = Math.max(0, this.lastExportAt + this.o.flushIntervalMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();
-    }, this.o.flushIntervalMs);
+    }, wait);
     this.timer.unref();
   }
 
@@ -88,6 +95,7 @@ class QueueProcessor implements LogRecordProcessor {
     }
     const batch = this.queue.slice(0, this.o.batchSize) as ReadableLogRecord[];
     this.exporting = true;
+    this.lastExportAt = Date.now();
     let settled = false;
     const done = (result: ExportResult) => {
       if (settled) return;

@@ -1,7 +1,8 @@
 /**
  * A small OTLP/HTTP logs receiver for tests: decodes ExportLogsServiceRequest sent as
  * JSON or protobuf (gzip or not), keeps the decoded records, and can be stopped and
- * restarted on the same port to play a receiver that goes down.
+ * restarted on the same port to play a receiver that goes down. Plain TypeScript that
+ * Node 24 runs by stripping types, so the benchmark (test/bench/events.mjs) decodes with it too.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,7 +98,10 @@ function nanoString(v: unknown): string {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  readonly buf: Buffer;
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
   get done(): boolean {
     return this.pos >= this.buf.length;
   }

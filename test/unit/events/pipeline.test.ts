@@ -133,6 +133,19 @@ describe('event pipeline delivery', () => {
     expect(text).toMatch(/hostbaseline_events_export_failures_total [1-9]/);
   });
 
+  it('sends a record after a quiet spell at once, and a stream at most once per flush interval', async () => {
+    receiver = await startReceiver();
+    const { pipeline } = await pipelineTo(receiver.url, { flushIntervalMs: 5_000 });
+    pipeline.emit('fim', { name: 'hostbaseline.file.created', severity: 'INFO', time: T, attributes: { n: 0 } });
+    // Well before the 5 s interval: the first record did not wait for it.
+    await receiver.waitFor((rs) => rs.length === 1, 2_000, 'the first record');
+    for (let i = 1; i <= 3; i++) pipeline.emit('fim', { name: 'hostbaseline.file.created', severity: 'INFO', time: T, attributes: { n: i } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.records).toHaveLength(1);
+    await pipeline.flush();
+    expect(receiver.requests.map((r) => r.records.length)).toEqual([1, 3]);
+  });
+
   it('counts the events it could not send before the shutdown deadline', async () => {
     receiver = await startReceiver();
     receiver.status = 503;
