@@ -1,4 +1,5 @@
 import { hostname as osHostname } from 'node:os';
+import { parseEtcHostname, validMachineId } from '../collectors/system/identity.parse.js';
 import { parseOsRelease } from '../collectors/system/os-release.parse.js';
 import type { HostFs } from '../host/hostfs.js';
 import { VERSION } from '../version.js';
@@ -55,14 +56,26 @@ export function hostResourceAttributes(i: ResourceInput): Record<string, string>
   return attrs;
 }
 
-/** Reads the host's identity through HostFs; what cannot be read is null (and left out of the resource). */
+/** machine-id(5): /etc is authoritative, D-Bus keeps a copy (the only one on older systems). */
+const MACHINE_ID = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
+
+/** Reads the host's identity through HostFs; what cannot be read, or is not valid, is null (and left out of the resource). */
 export async function readHostIdentity(fs: HostFs): Promise<HostIdentity> {
   const osText = (await readSmall(fs, '/etc/os-release')) ?? (await readSmall(fs, '/usr/lib/os-release'));
+  const etcHostname = await readSmall(fs, '/etc/hostname');
+  let machineId: string | null = null;
+  for (const file of MACHINE_ID) {
+    const text = await readSmall(fs, file);
+    if (text !== null && validMachineId(text)) {
+      machineId = text.trim();
+      break;
+    }
+  }
   return {
     // Without /etc/hostname, the process's own name is the host's only when the host root is /.
-    hostname: (await firstLine(fs, '/etc/hostname')) ?? (fs.rootfs === '/' ? osHostname() : null),
-    machineId: await firstLine(fs, '/etc/machine-id'),
-    kernelRelease: await firstLine(fs, '/proc/sys/kernel/osrelease'),
+    hostname: printable(etcHostname === null ? '' : parseEtcHostname(etcHostname)) ?? (fs.rootfs === '/' ? osHostname() : null),
+    machineId,
+    kernelRelease: printable((await readSmall(fs, '/proc/sys/kernel/osrelease'))?.trim() ?? ''),
     osRelease: osText === null ? {} : parseOsRelease(osText),
   };
 }
@@ -75,8 +88,7 @@ async function readSmall(fs: HostFs, file: string): Promise<string | null> {
   }
 }
 
-async function firstLine(fs: HostFs, file: string): Promise<string | null> {
-  const line = (await readSmall(fs, file))?.split('\n')[0]?.trim();
-  // Printable ASCII only: these values become resource attributes of every record.
-  return line && /^[\x21-\x7e]{1,255}$/.test(line) ? line : null;
+/** Printable ASCII only: these values become resource attributes of every record. */
+function printable(value: string): string | null {
+  return /^[\x21-\x7e]{1,255}$/.test(value) ? value : null;
 }

@@ -40,7 +40,7 @@ describe('the resource describes the host read through the host root', () => {
   });
 
   it('leaves out what the host root does not have, and garbage', async () => {
-    const fs = hostRoot({ '/etc/machine-id': 'bad\u0000id\n', '/usr/lib/os-release': 'NAME=Fedora\n' });
+    const fs = hostRoot({ '/etc/machine-id': 'uninitialized\n', '/etc/hostname': '# no name\n', '/usr/lib/os-release': 'NAME=Fedora\n' });
     const host = await readHostIdentity(fs);
     expect(host).toEqual({ hostname: null, machineId: null, kernelRelease: null, osRelease: { NAME: 'Fedora' } });
     const attrs = hostResourceAttributes({ host, env: {}, arch: 'arm64' });
@@ -48,5 +48,10 @@ describe('the resource describes the host read through the host root', () => {
     expect(attrs['host.arch']).toBe('arm64');
     // In a cluster the node name stands in for a missing /etc/hostname.
     expect(hostResourceAttributes({ host, env: { K8S_NODE_NAME: 'node-2' }, arch: 'x64' })['host.name']).toBe('node-2');
+  });
+
+  it("takes D-Bus's copy of the machine-id when /etc has none, and skips comments in /etc/hostname", async () => {
+    const fs = hostRoot({ '/var/lib/dbus/machine-id': 'fedcba9876543210fedcba9876543210\n', '/etc/hostname': '# set by the installer\nweb-01\n' });
+    expect(await readHostIdentity(fs)).toMatchObject({ hostname: 'web-01', machineId: 'fedcba9876543210fedcba9876543210' });
   });
 });
