@@ -3,7 +3,7 @@ import { lastValue, UsageError, type ParsedArgs } from '../config/flags.js';
 import { parseDuration } from '../util/duration.js';
 
 export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
-/** Longest wait before a partial batch leaves: short enough that a file change arrives in < 250 ms (p99). */
+/** Shortest time between two export requests (a record after a quiet spell leaves at once); bounds the request rate. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 50;
 export const DEFAULT_SYSLOG_FILES = ['/var/log/auth.log', '/var/log/secure', '/var/log/syslog', '/var/log/messages'];
 

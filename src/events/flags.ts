@@ -19,7 +19,7 @@ export const EVENT_FLAGS: FlagDef[] = [
   { name: 'events.service-name', kind: 'string', help: 'service.name of the resource. Default: $OTEL_SERVICE_NAME, else service.name in $OTEL_RESOURCE_ATTRIBUTES, else hostbaseline.' },
   { name: 'events.queue-size', kind: 'string', help: 'Events kept in memory while the receiver is slow or down; more are dropped and counted. Default: $OTEL_BLRP_MAX_QUEUE_SIZE, else 10000.' },
   { name: 'events.batch-size', kind: 'string', help: 'Log records per export request. Default: $OTEL_BLRP_MAX_EXPORT_BATCH_SIZE, else 512.' },
-  { name: 'events.flush-interval', kind: 'string', help: 'Longest wait before a partial batch is sent. Default: $OTEL_BLRP_SCHEDULE_DELAY (ms), else 50ms.' },
+  { name: 'events.flush-interval', kind: 'string', help: 'Shortest time between two export requests; a record after a quiet spell leaves at once. Default: $OTEL_BLRP_SCHEDULE_DELAY (ms), else 50ms.' },
   { name: 'events.shutdown-timeout', kind: 'string', help: 'How long SIGTERM waits for the queue to drain (default 5s).' },
   { name: 'events.fim.path', kind: 'strings', help: 'Host path watched for file changes (repeatable); may end in /% or /%% (osquery style).' },
   { name: 'events.fim.include', kind: 'strings', help: 'Only report files matching this glob (repeatable; * and % one level, ** and %% any depth).' },
