@@ -288,7 +288,7 @@ export async function benchEvents() {
   }
 }
 
-export { benchLatency, benchMemory, receiver };
+export { benchAudit, benchLatency, benchMemory, receiver };
 
 if (process.argv[2] === '--events-child') await child();
 else if (path.resolve(process.argv[1] ?? "") === self) {
