@@ -5,9 +5,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveEventsConfig, type OtlpConfig, type OtlpProtocol } from '../../../src/events/config.js';
 import { createOtlpExporter } from '../../../src/events/exporter.js';
 import { createEventMetrics } from '../../../src/events/metrics.js';
+import { startEvents } from '../../../src/events/index.js';
 import { EventPipeline, type PipelineOptions } from '../../../src/events/pipeline.js';
+import { HostFs } from '../../../src/host/hostfs.js';
 import { fixedClock } from '../../../src/util/clock.js';
 import { memoryLogger } from '../../../src/util/logger.js';
+import { fakeCommands, tempDir } from '../../helpers.js';
 import { decodeProtobuf, startReceiver, type OtlpReceiver } from '../../support/otlp-receiver.js';
 
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -219,6 +222,18 @@ describe('the OpenTelemetry SDK configures the exporter from the environment', (
 
   it('OTEL_SDK_DISABLED turns events off', async () => {
     vi.stubEnv('OTEL_SDK_DISABLED', 'true');
+    const registry = new Registry();
+    const c = resolveEventsConfig({ ...base, events: { drift: { enabled: false } }, args: { positionals: [], values: new Map([['events.otlp.endpoint', ['http://127.0.0.1:9']]]) } })!;
+    const events = await startEvents(c, {
+      fs: new HostFs({ rootfs: tempDir() }),
+      log: memoryLogger(),
+      clock: fixedClock(T),
+      commands: fakeCommands(),
+      registry,
+      resourceAttributes: HOST,
+    });
+    expect(events).toBeNull();
+    expect(await registry.metrics()).not.toContain('hostbaseline_events');
     const exporter = new InMemoryLogRecordExporter();
     const p = await EventPipeline.start({
       exporter,
