@@ -9,6 +9,8 @@ export interface EventMetrics {
   setQueueLength(n: number): void;
   setFimWatches(n: number): void;
   fimWatchErrors(count?: number): void;
+  /** Adds the families to a registry (the exporter's own, appended to /metrics). */
+  register(registry: Registry | undefined): void;
   /** Totals for tests and the benchmark. */
   totals(): { produced: number; dropped: number; exported: number; failures: number; droppedByReason: Record<string, number> };
 }
@@ -67,6 +69,10 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
     setQueueLength: (n) => queue.set(n),
     setFimWatches: (n) => watches.set(n),
     fimWatchErrors: (count = 1) => watchErrors.inc(count),
+    register(registry) {
+      if (!registry) return;
+      for (const m of [events, dropped, exported, failures, queue, watches, watchErrors]) registry.registerMetric(m);
+    },
     totals: () => ({ ...t, droppedByReason: { ...byReason } }),
   };
 }
