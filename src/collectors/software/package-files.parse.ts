@@ -165,3 +165,115 @@ export function parseApkFiles(text: string, onBad?: (line: number, reason: strin
   }
   return out;
 }
+
+/** The header tags of an rpm package's file list (rpm's rpmtag.h). */
+const RPMFILETAG = {
+  NAME: 1000,
+  FILESIZES: 1028,
+  FILESTATES: 1029,
+  FILEMODES: 1030,
+  FILEDIGESTS: 1035,
+  FILEFLAGS: 1037,
+  FILEVERIFYFLAGS: 1045,
+  DIRINDEXES: 1116,
+  BASENAMES: 1117,
+  DIRNAMES: 1118,
+  LONGFILESIZES: 5008,
+  FILEDIGESTALGO: 5011,
+} as const;
+
+/** FILEDIGESTALGO values (OpenPGP hash algorithm ids); md5 when the tag is absent. */
+const RPM_DIGEST_ALGO: Record<number, PackagedFile['algorithm']> = { 1: 'md5', 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224' };
+const RPMFILE_CONFIG = 1 << 0;
+const RPMFILE_GHOST = 1 << 6;
+/** FILESTATES: only files in the normal state are on disk as the package installed them. */
+const RPMFILE_STATE_NORMAL = 0;
+const RPMVERIFY_FILEDIGEST = 1 << 0;
+const RPMVERIFY_FILESIZE = 1 << 1;
+const RPMVERIFY_MODE = 1 << 6;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+
+export interface RpmFileList {
+  name: string;
+  files: PackagedFile[];
+}
+
+/**
+ * The files of an rpm header blob with what `rpm -V` compares: digest (in the algorithm the
+ * header names), size and mode, each only where the file's verify flags ask for it. Ghost files
+ * and files not installed (excluded docs, other colours) are left out, as rpm -V leaves them.
+ */
+export function parseRpmFiles(blob: Uint8Array): RpmFileList {
+  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (buf.length < 8) throw new Error('header shorter than its preamble');
+  const il = buf.readInt32BE(0);
+  const dl = buf.readInt32BE(4);
+  const dataStart = 8 + il * 16;
+  if (il < 1 || il > 0xffff || dl < 0 || dataStart + dl > buf.length) throw new Error(`bad header sizes (index ${il}, data ${dl})`);
+  const data = buf.subarray(dataStart, dataStart + dl);
+  const entries = new Map<number, { type: number; offset: number; count: number }>();
+  const wanted = new Set<number>(Object.values(RPMFILETAG));
+  for (let i = 0; i < il; i++) {
+    const at = 8 + i * 16;
+    const tag = buf.readInt32BE(at);
+    if (wanted.has(tag)) entries.set(tag, { type: buf.readInt32BE(at + 4), offset: buf.readInt32BE(at + 8), count: buf.readInt32BE(at + 12) });
+  }
+  const WIDTH: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8 };
+  const ints = (tag: number): number[] | null => {
+    const e = entries.get(tag);
+    if (!e) return null;
+    const w = WIDTH[e.type];
+    if (!w || e.offset < 0 || e.count < 0 || e.offset + e.count * w > dl) throw new Error(`tag ${tag}: bad integer array`);
+    const out = new Array<number>(e.count);
+    for (let i = 0; i < e.count; i++) {
+      const at = e.offset + i * w;
+      out[i] = w === 1 ? data.readUInt8(at) : w === 2 ? data.readUInt16BE(at) : w === 4 ? data.readUInt32BE(at) : Number(data.readBigUInt64BE(at));
+    }
+    return out;
+  };
+  const strings = (tag: number): string[] | null => {
+    const e = entries.get(tag);
+    if (!e) return null;
+    if (e.offset < 0 || e.count < 0 || e.count > dl) throw new Error(`tag ${tag}: bad string array`);
+    const out: string[] = [];
+    let at = e.offset;
+    for (let i = 0; i < e.count; i++) {
+      const end = data.indexOf(0, at);
+      if (end === -1) throw new Error(`tag ${tag}: string runs past the data store`);
+      out.push(data.toString('utf8', at, end));
+      at = end + 1;
+    }
+    return out;
+  };
+  const name = strings(RPMFILETAG.NAME)?.[0] ?? '';
+  const basenames = strings(RPMFILETAG.BASENAMES) ?? [];
+  const dirnames = strings(RPMFILETAG.DIRNAMES) ?? [];
+  const dirIndexes = ints(RPMFILETAG.DIRINDEXES) ?? [];
+  const sizes = ints(RPMFILETAG.LONGFILESIZES) ?? ints(RPMFILETAG.FILESIZES) ?? [];
+  const modes = ints(RPMFILETAG.FILEMODES) ?? [];
+  const digests = strings(RPMFILETAG.FILEDIGESTS) ?? [];
+  const flags = ints(RPMFILETAG.FILEFLAGS) ?? [];
+  const states = ints(RPMFILETAG.FILESTATES) ?? [];
+  const verify = ints(RPMFILETAG.FILEVERIFYFLAGS) ?? [];
+  const algorithm = RPM_DIGEST_ALGO[ints(RPMFILETAG.FILEDIGESTALGO)?.[0] ?? 1];
+  const files: PackagedFile[] = [];
+  for (let i = 0; i < basenames.length; i++) {
+    const dir = dirnames[dirIndexes[i] ?? -1];
+    if (dir === undefined) throw new Error(`file ${i}: directory index out of range`);
+    const fileFlags = flags[i] ?? 0;
+    if (fileFlags & RPMFILE_GHOST || (states[i] ?? RPMFILE_STATE_NORMAL) !== RPMFILE_STATE_NORMAL) continue;
+    const vf = verify[i] ?? 0xffffffff;
+    const mode = modes[i] ?? null;
+    const regular = mode !== null && (mode & S_IFMT) === S_IFREG;
+    files.push({
+      path: dir + basenames[i],
+      digest: regular && vf & RPMVERIFY_FILEDIGEST && algorithm ? (digests[i] ?? '') : '',
+      algorithm: algorithm ?? 'md5',
+      config: (fileFlags & RPMFILE_CONFIG) !== 0,
+      mode: vf & RPMVERIFY_MODE ? mode : null,
+      size: regular && vf & RPMVERIFY_FILESIZE ? (sizes[i] ?? null) : null,
+    });
+  }
+  return { name, files };
+}

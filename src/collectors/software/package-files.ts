@@ -18,6 +18,8 @@ const DPKG_INFO = '/var/lib/dpkg/info';
 const DPKG_DIVERSIONS = '/var/lib/dpkg/diversions';
 const APK_INSTALLED = '/lib/apk/db/installed';
 const CACHE = 'digest_cache';
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
 
 export type ChangeKind = 'modified' | 'missing' | 'mode_changed';
 
@@ -175,10 +177,9 @@ export const packageFiles = defineCollector({
     const verify = async (claim: Claim): Promise<Outcome> => {
       const out: Outcome = { claim, kinds: [], mode: null, unreadable: false };
       let st: Stats;
-      let real: string;
       try {
-        real = await ctx.fs.realPath(claim.path);
-        st = await ctx.fs.stat(claim.path);
+        // The entry itself, as rpm -V looks at it: links in parent directories resolve inside the root.
+        st = await ctx.fs.lstat(claim.path);
       } catch (err) {
         if (isNotFound(err)) out.kinds.push('missing');
         else {
@@ -188,17 +189,20 @@ export const packageFiles = defineCollector({
         return out;
       }
       out.mode = st.mode;
-      if (claim.mode !== null && (st.mode & 0o7777) !== (claim.mode & 0o7777)) out.kinds.push('mode_changed');
-      if (!st.isFile()) {
-        out.kinds.push('modified'); // a directory, device or socket where a file was installed
+      // rpm records the file type with the mode; dpkg and apk install regular files here.
+      const installedType = claim.mode !== null && claim.mode & S_IFMT ? claim.mode & S_IFMT : S_IFREG;
+      if ((st.mode & S_IFMT) !== installedType) {
+        out.kinds.push('modified'); // replaced by a link, directory, device or socket
         return out;
       }
+      if (claim.mode !== null && (st.mode & 0o7777) !== (claim.mode & 0o7777)) out.kinds.push('mode_changed');
+      if (installedType !== S_IFREG) return out;
       if (claim.size !== null && st.size !== claim.size) {
         out.kinds.push('modified');
         return out;
       }
       if (claim.digest === '' || !(HASH_ALGORITHMS as readonly string[]).includes(claim.algorithm)) return out;
-      const digest = await digestOf(real, st, claim.algorithm as HashAlgorithm);
+      const digest = await ctx.fs.realPath(claim.path).then((real) => digestOf(real, st, claim.algorithm as HashAlgorithm), () => null);
       if (digest === null) {
         out.unreadable = true;
         ctx.parseError(claim.path, 'could not be read to verify it');
