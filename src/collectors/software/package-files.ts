@@ -4,7 +4,8 @@ import { mapLimit } from '../../util/concurrency.js';
 import { BufferPool, hashFile, HASH_ALGORITHMS, type HashAlgorithm } from '../files/hash-file.js';
 import type { CollectContext, FactRow, FactTable } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
-import { parseApkFiles, parseDiversions, parseDpkgConffiles, parseMd5sums, type PackagedFile } from './package-files.parse.js';
+import { parseApkFiles, parseDiversions, parseDpkgConffiles, parseMd5sums, parseRpmFiles, type PackagedFile } from './package-files.parse.js';
+import { findRpmDatabase, forEachRpmHeader } from './rpm.js';
 
 /*
  * Package-file integrity, as debsums and `rpm -V` check it by hand: every file a package
@@ -83,6 +84,23 @@ async function apkClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
   return { manager: 'apk', packages: pkgs.length, withoutDigests: pkgs.filter((p) => p.files.every((f) => f.digest === '')).length, claims };
 }
 
+async function rpmClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+  const db = await findRpmDatabase(ctx);
+  if (db === null) return null;
+  const claims: Claim[] = [];
+  let packages = 0;
+  let withoutDigests = 0;
+  await forEachRpmHeader(ctx, db, (blob) => {
+    const list = parseRpmFiles(blob);
+    // gpg-pubkey entries are imported keys, not packages with files.
+    if (list.name === 'gpg-pubkey') return;
+    packages++;
+    if (list.files.length > 0 && list.files.every((f) => f.digest === '')) withoutDigests++;
+    for (const f of list.files) claims.push({ ...f, manager: 'rpm', package: list.name });
+  });
+  return { manager: 'rpm', packages, withoutDigests, claims };
+}
+
 /** Executables and libraries: a change to one of these is what an attacker's implant looks like. */
 export function isBinaryPath(path: string, mode: number | null): boolean {
   if (mode !== null && (mode & 0o111) !== 0) return true;
@@ -124,7 +142,7 @@ export const packageFiles = defineCollector({
   name: 'package_files',
   area: 'software',
   description:
-    'Package-file integrity: the files of every deb and apk package checked against the digests (and modes) recorded at install time, like debsums; changed conffiles reported apart. Digests are cached by (dev, inode, size, mtime, ctime).',
+    'Package-file integrity: the files of every deb, rpm and apk package checked against the digests, sizes and modes recorded at install time, like debsums and rpm -V; changed config files reported apart. Digests are cached by (dev, inode, size, mtime, ctime).',
   defaultEnabled: true,
   interval: 60 * MINUTE,
   timeout: 30 * MINUTE,
@@ -149,7 +167,7 @@ export const packageFiles = defineCollector({
     { name: 'concurrency', type: 'int', default: 2, help: 'Files hashed at once.' },
   ],
   async collect(ctx) {
-    const managers = (await Promise.all([debClaims(ctx), apkClaims(ctx)])).filter((m): m is ManagerClaims => m !== null);
+    const managers = (await Promise.all([debClaims(ctx), rpmClaims(ctx), apkClaims(ctx)])).filter((m): m is ManagerClaims => m !== null);
     const exclude = ctx.options.exclude as string[];
     const budget = new ByteBudget(ctx.options.io_bytes_per_second as number);
     const oldCache = (ctx.memo.get(CACHE) as Map<string, CachedDigest> | undefined) ?? new Map<string, CachedDigest>();
