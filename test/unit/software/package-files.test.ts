@@ -112,7 +112,7 @@ describe('package_files collector', () => {
     ]);
     expect(samples).toContain('hostbaseline_package_integrity_modified_files{manager="deb"} 2');
     expect(samples).toContain('hostbaseline_package_integrity_config_modified_files{manager="deb"} 1');
-    expect(samples).toContain('hostbaseline_package_file_changed_info{manager="deb",package="tool",path="/usr/bin/tool",kind="modified",config="false"} 1');
+    expect(samples).toContain('hostbaseline_package_file_changed_info{manager="deb",package="tool",path="/usr/bin/tool",kind="modified",config="false",binary="true"} 1');
   });
 
   it('hashes a file again only when its inode, size, mtime or ctime changed', async () => {
