@@ -64,6 +64,14 @@ export const fleetOverview: DashboardSpec = {
       w: 3,
     }),
     stat({
+      title: 'Modified package files',
+      description: 'Files of installed packages (not configuration files) that no longer match the digest recorded at install time, over all hosts.',
+      use: 'A modified packaged binary or library on one host among many is the classic implant: find the host with hostbaseline_package_integrity_modified_files.',
+      query: { expr: `sum(hostbaseline_package_integrity_modified_files${f()})` },
+      warnAt: 1,
+      w: 3,
+    }),
+    stat({
       title: 'ld.so.preload entries',
       description: 'Libraries forced into every process through /etc/ld.so.preload, over all hosts.',
       use: 'Rarely legitimate (some security agents): any unexpected entry is a rootkit indicator.',

@@ -22,7 +22,13 @@ type Format = (typeof FORMATS)[number]['format'];
 /** The version is part of the key: installonly packages (kernels) and gpg-pubkey appear once per version. */
 const KEY = ['manager', 'name', 'arch', 'version'];
 
-async function findDatabase(ctx: CollectContext): Promise<{ path: string; format: Format } | null> {
+export interface RpmDatabase {
+  path: string;
+  format: Format;
+}
+
+/** The host's rpm database, or null on a host without one. */
+export async function findRpmDatabase(ctx: CollectContext): Promise<RpmDatabase | null> {
   for (const { file, format } of FORMATS) {
     for (const dir of DIRS) {
       const candidate = `${dir}/${file}`;
@@ -53,9 +59,12 @@ function toRow(p: RpmPackage): PackageRow {
   };
 }
 
-async function readDatabase(ctx: CollectContext, db: string, format: Format): Promise<FactTable[]> {
-  const rows: PackageRow[] = [];
-  const record = format === 'bdb' ? 'Packages record' : format === 'ndb' ? 'package index' : 'Packages hnum';
+/**
+ * Hands every package header of the database to `each`, whatever the format. A header `each`
+ * cannot parse, or a damaged record, is a parse error of that record; the rest are read.
+ */
+export async function forEachRpmHeader(ctx: CollectContext, db: RpmDatabase, each: (blob: Buffer) => void): Promise<void> {
+  const record = db.format === 'bdb' ? 'Packages record' : db.format === 'ndb' ? 'package index' : 'Packages hnum';
   const checkAborted = () => {
     if (ctx.signal.aborted) throw new Error('aborted: collector timeout expired');
   };
@@ -63,26 +72,31 @@ async function readDatabase(ctx: CollectContext, db: string, format: Format): Pr
     blob(id, blob) {
       checkAborted();
       try {
-        rows.push(toRow(parseRpmHeader(blob)));
+        each(blob);
       } catch (err) {
-        ctx.parseError(db, `${record} ${id}: ${(err as Error).message}`);
+        ctx.parseError(db.path, `${record} ${id}: ${(err as Error).message}`);
       }
     },
     bad(id, reason) {
-      ctx.parseError(db, `${record} ${id}: ${reason}`);
+      ctx.parseError(db.path, `${record} ${id}: ${reason}`);
     },
   };
-  if (format === 'sqlite') {
-    await forEachRpmBlob(await ctx.fs.realPath(db), db, (hnum, blob) => sink.blob(hnum, blob));
+  if (db.format === 'sqlite') {
+    await forEachRpmBlob(await ctx.fs.realPath(db.path), db.path, (hnum, blob) => sink.blob(hnum, blob));
   } else {
     const opts = { maxBlob: ctx.fs.maxFileBytes, checkAborted };
     try {
-      await withHostFile(ctx.fs, db, (file) => (format === 'bdb' ? readBdbPackages(file, sink, opts) : readNdbPackages(file, sink, opts)));
+      await withHostFile(ctx.fs, db.path, (file) => (db.format === 'bdb' ? readBdbPackages(file, sink, opts) : readNdbPackages(file, sink, opts)));
     } catch (err) {
-      if (err instanceof RpmDbError) throw new Error(`${db}: ${err.message}`);
+      if (err instanceof RpmDbError) throw new Error(`${db.path}: ${err.message}`);
       throw err;
     }
   }
+}
+
+async function readDatabase(ctx: CollectContext, db: RpmDatabase): Promise<FactTable[]> {
+  const rows: PackageRow[] = [];
+  await forEachRpmHeader(ctx, db, (blob) => rows.push(toRow(parseRpmHeader(blob))));
   return packageResult('rpm', KEY, rows);
 }
 
@@ -95,10 +109,10 @@ export const rpm = defineCollector({
   timeout: 60 * SECOND,
   tables: packageTables('rpm', KEY, 'version is [epoch:]version-release; gpg-pubkey keys are listed like `rpm -qa` does (pseudo=true)'),
   async collect(ctx) {
-    const db = await findDatabase(ctx);
+    const db = await findRpmDatabase(ctx);
     if (db === null) return packageResult('rpm', KEY, []);
     // rpm writes rpmdb.sqlite through the WAL: the -wal file changes before the database file does.
     const watched = db.format === 'sqlite' ? [db.path, `${db.path}-wal`] : [db.path];
-    return unlessUnchanged(ctx, watched, () => readDatabase(ctx, db.path, db.format));
+    return unlessUnchanged(ctx, watched, () => readDatabase(ctx, db));
   },
 });
