@@ -159,7 +159,8 @@ export class DriftDiffer implements TableObserver {
       this.last.set(id, rows);
       return;
     }
-    const hidden = unreported(spec);
+    // An aggregate's count is shown with its group, though it never makes drift by itself.
+    const hidden = policy.on === 'aggregate' ? new Set<string>() : unreported(spec);
     const shown = changes.slice(0, this.o.maxPerTable);
     for (const c of shown) this.emit(this.event(spec, base, hidden, c, at));
     if (changes.length > shown.length) {
