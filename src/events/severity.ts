@@ -18,6 +18,8 @@ export interface RiskRule {
   severity: EventSeverity;
   /** What it catches, for the docs. */
   what: string;
+  /** A catch-all: an override by event name wins over it (never over a specific rule). */
+  fallback?: boolean;
   test(e: SecurityEvent): boolean;
 }
 
@@ -121,6 +123,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     id: 'routine_drift',
     severity: 'INFO',
     what: 'Any other drift: a package, a unit, a mount, a route… changed as hosts do.',
+    fallback: true,
     test: (e) => e.name.startsWith('hostbaseline.drift.'),
   },
 ];
@@ -142,10 +145,14 @@ export function parseSeverityOverrides(raw: unknown, where: string): SeverityOve
   return out;
 }
 
-/** The severity of an event: the first matching rule (or its override), else the event's own. */
+/**
+ * The severity of an event: the first matching rule (or its override), else the event's
+ * own. An override by event name changes routine events only, never what a risk rule
+ * caught (override the rule by its id for that).
+ */
 export function classify(e: SecurityEvent, overrides: SeverityOverrides = {}): { severity: EventSeverity; rule: string | null } {
   for (const r of RISK_RULES) {
-    if (r.test(e)) return { severity: overrides[r.id] ?? overrides[e.name] ?? r.severity, rule: r.id };
+    if (r.test(e)) return { severity: overrides[r.id] ?? (r.fallback ? overrides[e.name] : undefined) ?? r.severity, rule: r.id };
   }
   return { severity: overrides[e.name] ?? e.severity, rule: null };
 }
