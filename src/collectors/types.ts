@@ -66,7 +66,8 @@ export type DriftPolicy =
       /**
        * A group not in the baseline is news only once one of its rows is this old: a
        * short-lived row never makes drift. A group already in the baseline stays while any
-       * row is left. `column` holds the row's start in seconds since the epoch.
+       * row is left, and this long after the last one went. `column` holds the row's start
+       * in seconds since the epoch.
        */
       settle?: { column: string; seconds: number };
       why: string;

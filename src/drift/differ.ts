@@ -65,15 +65,19 @@ export function diffTable(spec: TableSpec, before: FactRow[], after: FactRow[]):
 
 type Aggregate = Extract<DriftPolicy, { on: 'aggregate' }>;
 
+/** Kept with each group of an aggregate: when one of its rows was last seen (seconds). Never shown. */
+export const LAST_SEEN = 'last_seen';
+
 /** The table an aggregate policy compares: one row per group (its identity and count). */
 export function aggregateSpec(spec: TableSpec, policy: Aggregate): TableSpec {
-  return { name: spec.name, key: policy.by, description: spec.description, volatile: [policy.count] };
+  return { name: spec.name, key: policy.by, description: spec.description, volatile: [policy.count, LAST_SEEN] };
 }
 
 /**
  * Groups rows by their identity, with a count. A group that is not in `known` (the
  * baseline) is kept only once it has settled (one row old enough), so short-lived rows
- * never make drift; a known group stays while any of its rows is left.
+ * never make drift; a known group stays while any of its rows is left, and for the settle
+ * time after the last one went (a daemon restarted, a tool run now and then).
  */
 export function aggregateRows(policy: Aggregate, rows: FactRow[], at: number, known: FactRow[] | null): FactRow[] {
   const knownKeys = new Set((known ?? []).map((r) => keyOf(policy.by, r)));
@@ -94,10 +98,17 @@ export function aggregateRows(policy: Aggregate, rows: FactRow[], at: number, kn
       if (typeof start !== 'number' || start <= settleBefore) g.settled = true;
     }
   }
-  return [...groups]
-    .filter(([k, g]) => g.settled || knownKeys.has(k))
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([, g]) => g.row);
+  const now = Math.floor(at / 1000);
+  const out = new Map<string, FactRow>();
+  for (const [k, g] of groups) if (g.settled || knownKeys.has(k)) out.set(k, policy.settle ? { ...g.row, [LAST_SEEN]: now } : g.row);
+  if (policy.settle) {
+    for (const r of known ?? []) {
+      const k = keyOf(policy.by, r);
+      const seen = r[LAST_SEEN];
+      if (!out.has(k) && typeof seen === 'number' && now - seen < policy.settle.seconds) out.set(k, r);
+    }
+  }
+  return [...out].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, r]) => r);
 }
 
 export interface DifferOptions {
@@ -160,7 +171,7 @@ export class DriftDiffer implements TableObserver {
       return;
     }
     // An aggregate's count is shown with its group, though it never makes drift by itself.
-    const hidden = policy.on === 'aggregate' ? new Set<string>() : unreported(spec);
+    const hidden = policy.on === 'aggregate' ? new Set([LAST_SEEN]) : unreported(spec);
     const shown = changes.slice(0, this.o.maxPerTable);
     for (const c of shown) this.emit(this.event(spec, base, hidden, c, at));
     if (changes.length > shown.length) {

@@ -146,15 +146,24 @@ describe('the processes drift policy (aggregate)', () => {
     ];
     d.onTables('processes', spec, [{ name: 'processes', rows: churn }], NOW + 30_000);
     expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot']);
-    // A miner that keeps running: news once it has run 60 s, with its count, never its command line.
-    const miner = [proc(5000, '/tmp/.x/miner', 61, { user: 'www-data', unit: 'apache2.service' }), proc(5001, '/tmp/.x/miner', 61, { user: 'www-data', unit: 'apache2.service' })];
-    d.onTables('processes', spec, [{ name: 'processes', rows: [...churn.slice(0, 5), ...miner] }], NOW + 90_000);
+    // A miner that keeps running: news once it has run 5 minutes, with its count, never its command line.
+    const miner = [proc(5000, '/tmp/.x/miner', 200, { user: 'www-data', unit: 'apache2.service' }), proc(5001, '/tmp/.x/miner', 200, { user: 'www-data', unit: 'apache2.service' })];
+    d.onTables('processes', spec, [{ name: 'processes', rows: [...churn.slice(0, 5), ...miner] }], NOW + 60_000);
+    expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot']);
+    d.onTables('processes', spec, [{ name: 'processes', rows: [...churn.slice(0, 5), ...miner] }], NOW + 120_000);
     expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot', 'hostbaseline.drift.added']);
     const added = a.events[1]!;
     expect(added.attributes['process.executable.path']).toBe('/tmp/.x/miner');
     expect(added.attributes['hostbaseline.drift.row']).toMatchObject({ exe: '/tmp/.x/miner', user: 'www-data', unit: 'apache2.service', processes: 2 });
     expect(added.body).toBe('executable /tmp/.x/miner run by www-data in apache2.service (2 processes) added');
     expect(JSON.stringify(added)).not.toContain('--secret');
+    expect(added.attributes['hostbaseline.drift.row']).not.toHaveProperty('last_seen');
+    // It stops: gone only once nothing of it has run for 5 minutes.
+    d.onTables('processes', spec, [{ name: 'processes', rows: churn.slice(0, 5) }], NOW + 150_000);
+    d.onTables('processes', spec, [{ name: 'processes', rows: churn.slice(0, 5) }], NOW + 400_000);
+    expect(a.events.length).toBe(2);
+    d.onTables('processes', spec, [{ name: 'processes', rows: churn.slice(0, 5) }], NOW + 430_000);
+    expect(a.events.slice(2).map((e) => e.body)).toEqual(['executable /tmp/.x/miner run by www-data in apache2.service (2 processes) removed']);
   });
 
   it('a restart keeps known groups even when their only process is younger than the settle time', () => {
@@ -169,10 +178,10 @@ describe('the processes drift policy (aggregate)', () => {
 
   it('aggregateRows normalises kernel thread names and login sessions', () => {
     if (!policy || policy === true || policy.on !== 'aggregate') throw new Error('not an aggregate');
-    const rows = aggregateRows(policy, [kthread(1, 'kworker/u8:0-events_unbound'), kthread(2, 'kworker/1:1H-kblockd'), proc(3, '/bin/bash', 100, { unit: 'session-4.scope' }), proc(4, '/bin/bash', 100, { unit: 'session-17.scope' })], NOW, null);
+    const rows = aggregateRows(policy, [kthread(1, 'kworker/u8:0-events_unbound'), kthread(2, 'kworker/1:1H-kblockd'), proc(3, '/bin/bash', 1000, { unit: 'session-4.scope' }), proc(4, '/bin/bash', 1000, { unit: 'session-17.scope' })], NOW, null);
     expect(rows).toEqual([
-      { exe: '', exe_sha256: null, user: 'root', container_id: '', unit: '', kernel_thread_name: 'kworker', processes: 2 },
-      { exe: '/bin/bash', exe_sha256: 'a'.repeat(64), user: 'root', container_id: '', unit: 'session-N.scope', kernel_thread_name: '', processes: 2 },
+      { exe: '', exe_sha256: null, user: 'root', container_id: '', unit: '', kernel_thread_name: 'kworker', processes: 2, last_seen: NOW / 1000 },
+      { exe: '/bin/bash', exe_sha256: 'a'.repeat(64), user: 'root', container_id: '', unit: 'session-N.scope', kernel_thread_name: '', processes: 2, last_seen: NOW / 1000 },
     ]);
   });
 });
