@@ -119,3 +119,14 @@ describe('host-only columns', () => {
     expect(JSON.stringify(sent)).toContain('/usr/bin/mysql');
   });
 });
+
+describe('record bodies', () => {
+  it('escape control characters of host values and cut long ones', async () => {
+    const { driftBody } = await import('../../../src/drift/describe.js');
+    expect(driftBody('added', 'users', ['name'], { name: 'ev\ne\x1b[31m', uid: 0 })).toBe('user ev\\x0ae\\x1b[31m (uid 0) added');
+    expect(driftBody('added', 'cron_scripts', ['path'], { path: '/etc/cron.daily/' + 'x'.repeat(200) }).length).toBeLessThan(120);
+    expect(driftBody('changed', 'init_rlimits', ['resource', 'kind'], { resource: 'nofile', kind: 'soft', value: Infinity }, { resource: 'nofile', kind: 'soft', value: 1024 }, ['value'])).toBe(
+      'soft limit nofile of PID 1 changed: value 1024 → unlimited',
+    );
+  });
+});
