@@ -5,7 +5,7 @@
 //   cron job are each reported within two refreshes of their collector;
 // - idle: drift events per hour on this host, from a few refreshes of every default collector.
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +29,22 @@ async function load() {
     const config = resolveConfig(parseArgs(args, lookupIn(flagTable(specs))), specs);
     const events = [];
     const sink = withRiskSeverity({ emit: (_s, e) => events.push(e), dropped: () => {} });
-    const differ = new DriftDiffer({ sink, stateDir: mkdtempSync(path.join(tmpdir(), 'hb-bench-drift-')), log: silentLogger, maxPerTable: 100_000 });
+    const differ = new DriftDiffer({ sink, stateDir: temp('hb-bench-drift-'), log: silentLogger, maxPerTable: 100_000 });
     const rt = createRuntime(specs, config, { log: silentLogger, observer: differ });
     return { rt, events, config };
   };
   return { runtime, specs };
+}
+
+/** Temporary directories of this run, removed when the process exits. */
+const made = [];
+process.once('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+function temp(prefix) {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 const drift = (events) => events.filter((e) => e.name !== 'hostbaseline.drift.snapshot');
@@ -82,7 +93,7 @@ export async function benchDriftChurn() {
 /** A host root made from the fixture host, and a change to it, reported within two refreshes? */
 export async function benchDriftDetection() {
   const { runtime } = await load();
-  const root = mkdtempSync(path.join(tmpdir(), 'hb-bench-host-'));
+  const root = temp('hb-bench-host-');
   cpSync(path.join(repo, 'test/fixtures/host-a'), root, { recursive: true });
   const cases = [
     {
