@@ -67,9 +67,9 @@ export type DriftPolicy =
        * A group not in the baseline is news only once one of its rows is this old: a
        * short-lived row never makes drift. A group already in the baseline stays while any
        * row is left, and this long after the last one went. `column` holds the row's start
-       * in seconds since the epoch.
+       * in seconds since the epoch; without it a new group is news at once.
        */
-      settle?: { column: string; seconds: number };
+      settle?: { column?: string; seconds: number };
       why: string;
     }
   | { on: 'none'; why: string };

@@ -82,6 +82,7 @@ export function aggregateSpec(spec: TableSpec, policy: Aggregate): TableSpec {
 export function aggregateRows(policy: Aggregate, rows: FactRow[], at: number, known: FactRow[] | null): FactRow[] {
   const knownKeys = new Set((known ?? []).map((r) => keyOf(policy.by, r)));
   const groups = new Map<string, { row: FactRow; settled: boolean }>();
+  const settleColumn = policy.settle?.column;
   const settleBefore = policy.settle ? at / 1000 - policy.settle.seconds : Infinity;
   for (const r of rows) {
     const id = policy.identity(r);
@@ -89,12 +90,12 @@ export function aggregateRows(policy: Aggregate, rows: FactRow[], at: number, kn
     const k = keyOf(policy.by, id);
     let g = groups.get(k);
     if (!g) {
-      g = { row: { ...Object.fromEntries(policy.by.map((c) => [c, id[c] ?? null])), [policy.count]: 0 }, settled: !policy.settle };
+      g = { row: { ...Object.fromEntries(policy.by.map((c) => [c, id[c] ?? null])), [policy.count]: 0 }, settled: !settleColumn };
       groups.set(k, g);
     }
     g.row[policy.count] = (g.row[policy.count] as number) + 1;
-    if (policy.settle) {
-      const start = r[policy.settle.column];
+    if (settleColumn) {
+      const start = r[settleColumn];
       if (typeof start !== 'number' || start <= settleBefore) g.settled = true;
     }
   }

@@ -17,7 +17,8 @@ export function renderDriftPolicies(specs: CollectorSpec[]): string {
         const why = t.drift !== true && t.drift.why ? t.drift.why : t.key.length ? 'The key names the same thing across refreshes and restarts.' : 'One row: any change of it is news.';
         lines.push(`| ${c.name} | \`${t.name}\` | identity | ${code(t.key)} | ${code(hidden)} | ${cell(why)} |`);
       } else if (t.drift.on === 'aggregate') {
-        const settle = t.drift.settle ? `; news after ${t.drift.settle.seconds} s, gone ${t.drift.settle.seconds} s after the last row` : '';
+        const s = t.drift.settle;
+        const settle = s ? `; ${s.column ? `news after ${s.seconds} s, ` : ''}gone ${s.seconds} s after the last row` : '';
         lines.push(`| ${c.name} | \`${t.name}\` | aggregate | ${code(t.drift.by)} (count \`${t.drift.count}\`${settle}) | every other column | ${cell(t.drift.why)} |`);
       } else {
         lines.push(`| ${c.name} | \`${t.name}\` | none | — | — | ${cell(t.drift.why)} |`);

@@ -185,3 +185,32 @@ describe('the processes drift policy (aggregate)', () => {
     ]);
   });
 });
+
+describe('the unix_listening drift policy (aggregate)', () => {
+  it('folds container ids, temporary directory suffixes and numbers out of socket paths', async () => {
+    const { socketPathPattern } = await import('../../../src/collectors/network/proc-net.parse.js');
+    expect(socketPathPattern('/run/containerd/s/07be589dfd81cb1900d93c080b3b1ad2fe239f5eb44e957ee42c5490895f6abc')).toBe('/run/containerd/s/*');
+    expect(socketPathPattern('/tmp/hb-dockerd-wpUKRr/docker.sock')).toBe('/tmp/hb-dockerd-*/docker.sock');
+    expect(socketPathPattern('/run/user/1000/bus')).toBe('/run/user/N/bus');
+    expect(socketPathPattern('/run/mysqld/mysqld.sock')).toBe('/run/mysqld/mysqld.sock');
+    expect(socketPathPattern('/var/run/backup')).toBe('/var/run/backup');
+  });
+
+  it('a container start and stop makes no drift; a new service socket does, once', async () => {
+    const { listeningPorts } = await import('../../../src/collectors/network/listening-ports.js');
+    const spec = listeningPorts.tables.filter((t) => t.name === 'unix_listening');
+    const sock = (path: string, exe: string) => ({ netns: 4026531840, path, type: 'stream', inode: Math.floor(Math.random() * 1e6), pid: 1, process: '', exe });
+    const base = [sock('/run/containerd/containerd.sock', '/usr/bin/containerd'), sock('/run/containerd/s/' + 'a'.repeat(64), '/usr/bin/containerd-shim-runc-v2')];
+    const a = sink();
+    const d = differ(tempDir(), a.s);
+    const T = 1_700_000_000_000;
+    d.onTables('listening_ports', spec, [{ name: 'unix_listening', rows: base }], T);
+    d.onTables('listening_ports', spec, [{ name: 'unix_listening', rows: [base[0]!, sock('/run/containerd/s/' + 'b'.repeat(64), '/usr/bin/containerd-shim-runc-v2')] }], T + 60_000);
+    d.onTables('listening_ports', spec, [{ name: 'unix_listening', rows: [base[0]!] }], T + 120_000);
+    d.onTables('listening_ports', spec, [{ name: 'unix_listening', rows: base }], T + 180_000);
+    expect(a.events.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot']);
+    d.onTables('listening_ports', spec, [{ name: 'unix_listening', rows: [...base, sock('/tmp/.x/backdoor.sock', '/tmp/.x/nc')] }], T + 240_000);
+    expect(a.events.slice(1).map((e) => e.name)).toEqual(['hostbaseline.drift.added']);
+    expect(a.events[1]!.attributes['hostbaseline.drift.row']).toMatchObject({ path_pattern: '/tmp/.x/backdoor.sock', exe: '/tmp/.x/nc', sockets: 1 });
+  });
+});
