@@ -11,3 +11,7 @@ writeFileSync(new URL('metrics/README.md', root), renderCatalogDocs(loadCatalog(
 const readme = new URL('README.md', root);
 writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), allCollectors()));
 console.log('wrote metrics/README.md and the collector table of README.md');
+const events = new URL('docs/events.md', root);
+const { updateEventsDoc } = await import('../dist/drift/policy-docs.js');
+writeFileSync(events, updateEventsDoc(readFileSync(events, 'utf8'), allCollectors(), loadCatalog().events));
+console.log('wrote the drift policies, the risk table and the event catalog of docs/events.md');

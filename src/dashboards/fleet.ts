@@ -230,6 +230,20 @@ export const fleetOverview: DashboardSpec = {
           query: { expr: `topk(15, sum by (event) (increase(hostbaseline_events_total${f()}[$__range])))`, legend: '{{event}}' },
         }),
         timeseries({
+          title: 'Events by severity',
+          description: 'Security events per second by the severity the risk table gave them (ERROR: a new uid-0 account, a SUID file outside package directories, a NOPASSWD sudo rule, an out-of-tree kernel module, a modified package binary; WARN: a new wildcard listener…).',
+          use: 'ERROR should be flat at zero; any step is worth opening in your log backend.',
+          queries: [{ expr: `sum by (severity) (rate(hostbaseline_events_severity_total${f()}[$__rate_interval]))`, legend: '{{severity}}' }],
+          unit: 'ops',
+          stack: true,
+        }),
+        bars({
+          title: 'High-risk events by host and rule (range)',
+          description: 'ERROR events in the selected time range, by host and the risk rule that raised them (hostbaseline.risk.rule on the records).',
+          use: 'Which hosts to look at first, and why.',
+          query: { expr: `topk(15, sum by (instance, rule) (increase(hostbaseline_events_severity_total${f('severity="ERROR"')}[$__range])) > 0)`, legend: '{{instance}} {{rule}}' },
+        }),
+        timeseries({
           title: 'Dropped events',
           description: 'Events (or input lines) dropped per second, by reason (queue full, shutdown, oversized or malformed input, per-refresh cap).',
           use: 'Any drop means lost security events: raise the queue size or fix the receiver.',

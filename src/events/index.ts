@@ -13,6 +13,7 @@ import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { EventPipeline } from './pipeline.js';
 import { hostResourceAttributes, readHostIdentity } from './resource.js';
 import { startSyslogSource, type LineSpawner } from './syslog/source.js';
+import { withRiskSeverity, type SeverityOverrides } from './severity.js';
 import type { RunningSource } from './types.js';
 
 export interface EventsDeps {
@@ -28,6 +29,8 @@ export interface EventsDeps {
   resourceAttributes?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   spawner?: LineSpawner;
+  /** `events.severity` overrides of the risk table. */
+  severity?: SeverityOverrides;
 }
 
 export interface Events {
@@ -63,23 +66,25 @@ export async function startEvents(config: EventsConfig, deps: EventsDeps): Promi
   }
   // Registered only when events run, so /metrics shows no event families otherwise.
   metrics.register(deps.registry);
+  // Every source's events get their severity from the one risk table (events/severity.ts).
+  const sink = withRiskSeverity(pipeline, deps.severity ?? {}, metrics);
   const sources: RunningSource[] = [];
   const stopAll = async () => {
     await Promise.all(sources.map((s) => s.stop().catch((err) => log.warn('event source did not stop cleanly', { source: s.name, err: (err as Error).message }))));
   };
   try {
     if (config.fim) {
-      const fim = await startFim({ fs: deps.fs, sink: pipeline, log: log.child({ source: 'fim' }), clock: deps.clock, metrics, ...config.fim });
+      const fim = await startFim({ fs: deps.fs, sink, stateDir: config.stateDir, log: log.child({ source: 'fim' }), clock: deps.clock, metrics, ...config.fim });
       sources.push(fim);
     }
     if (config.audit) {
-      sources.push(startAuditSource({ fs: deps.fs, sink: pipeline, log, clock: deps.clock, file: config.audit.path, stateDir: config.stateDir }));
+      sources.push(startAuditSource({ fs: deps.fs, sink, log, clock: deps.clock, file: config.audit.path, stateDir: config.stateDir }));
     }
     if (config.syslog) {
       const journalctl = await deps.commands.which('journalctl');
       const s = startSyslogSource({
         fs: deps.fs,
-        sink: pipeline,
+        sink,
         log,
         clock: deps.clock,
         stateDir: config.stateDir,
@@ -95,7 +100,7 @@ export async function startEvents(config: EventsConfig, deps: EventsDeps): Promi
     await pipeline.shutdown(0);
     throw err;
   }
-  const differ = config.drift ? new DriftDiffer({ sink: pipeline, stateDir: config.stateDir, log, maxPerTable: config.drift.maxPerTable }) : null;
+  const differ = config.drift ? new DriftDiffer({ sink, stateDir: config.stateDir, log, maxPerTable: config.drift.maxPerTable }) : null;
   log.info('security events enabled', {
     endpoint: config.otlp.endpoint,
     protocol: config.otlp.protocol,

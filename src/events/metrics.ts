@@ -4,6 +4,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface EventMetrics {
   produced(source: string, event: string): void;
   dropped(source: string, reason: string, count?: number): void;
+  /** An event's severity as the risk table set it, and the rule that did (`none`). */
+  classified(source: string, severity: string, rule: string): void;
   exported(count: number): void;
   exportFailure(): void;
   setQueueLength(n: number): void;
@@ -27,6 +29,12 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
     name: 'hostbaseline_events_dropped_total',
     help: 'Events (or input lines) dropped: queue full, shutdown deadline, oversized or malformed input, per-refresh cap.',
     labelNames: ['source', 'reason'],
+    registers,
+  });
+  const bySeverity = new Counter({
+    name: 'hostbaseline_events_severity_total',
+    help: 'Security events produced, by source, severity and the risk rule that set it (none: the source severity).',
+    labelNames: ['source', 'severity', 'rule'],
     registers,
   });
   const exported = new Counter({
@@ -58,6 +66,7 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
       byReason[reason] = (byReason[reason] ?? 0) + count;
       dropped.inc({ source, reason }, count);
     },
+    classified: (source, severity, rule) => bySeverity.inc({ source, severity, rule }),
     exported(count) {
       t.exported += count;
       exported.inc(count);

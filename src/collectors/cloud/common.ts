@@ -1,6 +1,6 @@
 import { readDmi } from '../devices/dmi-source.js';
 import type { DmiValues } from '../devices/dmi.parse.js';
-import { defineCollector, MINUTE, SECOND, type CollectorSpec, type FactRow } from '../types.js';
+import { defineCollector, MINUTE, SECOND, type CollectorSpec, type FactRow, type TableSpec } from '../types.js';
 import { MetadataClient, MetadataHttpError } from './http.js';
 
 export interface InstanceFacts {
@@ -31,7 +31,7 @@ export interface CloudProvider {
   fetch(client: MetadataClient, opts: { maxTags: number }): Promise<InstanceFacts>;
 }
 
-export const CLOUD_TABLES = [
+export const CLOUD_TABLES: TableSpec[] = [
   {
     name: 'cloud_instance',
     key: ['provider'],

@@ -4,7 +4,7 @@ import { mapLimit } from '../../util/concurrency.js';
 import { attemptSync, listPids, readFdTargets, socketInodes } from '../processes/procfs.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
-import { parseInetSockets, parseUnixSockets, type InetSocket } from './proc-net.parse.js';
+import { parseInetSockets, parseUnixSockets, socketPathPattern, type InetSocket } from './proc-net.parse.js';
 
 interface Owner {
   pid: number;
@@ -94,7 +94,20 @@ export const listeningPorts = defineCollector({
       drift: true,
       volatile: ['inode', 'pid', 'sockets'],
     },
-    { name: 'unix_listening', key: ['netns', 'path', 'type'], description: 'Listening unix stream/seqpacket sockets with a path.', drift: true, volatile: ['inode', 'pid'] },
+    {
+      name: 'unix_listening',
+      key: ['netns', 'path', 'type'],
+      description: 'Listening unix stream/seqpacket sockets with a path.',
+      drift: {
+        on: 'aggregate',
+        by: ['netns', 'path_pattern', 'type', 'exe'],
+        identity: (r) => ({ netns: r.netns ?? null, path_pattern: socketPathPattern(String(r.path ?? '')), type: r.type ?? null, exe: r.exe ?? '' }),
+        count: 'sockets',
+        settle: { seconds: 600 },
+        why: 'Runtimes name sockets after container ids and temporary directories (/run/containerd/s/<hash>, /tmp/x-Ab12Cd/): sockets are grouped by path with those parts folded, type and owning executable; a group is gone 10 minutes after its last socket.',
+      },
+      volatile: ['inode', 'pid'],
+    },
     { name: 'listening_summary', key: ['protocol'], description: 'Listening sockets per protocol, and how many are bound to a wildcard address.' },
     { name: 'established_by_remote_port', key: ['remote_port'], description: 'Established TCP connections per remote port (top N, the rest as "other").' },
   ],
