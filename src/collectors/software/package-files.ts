@@ -175,20 +175,28 @@ export const packageFiles = defineCollector({
     const buffers = new BufferPool();
     let cacheHits = 0;
 
-    const digestOf = async (real: string, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
-      const hit = cache.get(real) ?? oldCache.get(real);
+    // Keyed by host path: the lstat of that very entry must still show the same device, inode,
+    // size, mtime and ctime, so a cached digest is never taken for another file.
+    const digestOf = async (hostPath: string, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
+      const hit = cache.get(hostPath) ?? oldCache.get(hostPath);
       const fresh = hit && hit.dev === st.dev && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs;
       if (fresh && hit.digests[algorithm]) {
         cacheHits++;
-        cache.set(real, hit);
+        cache.set(hostPath, hit);
         return hit.digests[algorithm]!;
+      }
+      let real: string;
+      try {
+        real = await ctx.fs.realPath(hostPath);
+      } catch {
+        return null;
       }
       const r = await hashFile(real, st, { algorithms: [algorithm], buffers, signal: ctx.signal });
       if (r.kind !== 'hashed') return null;
       await budget.spend(r.bytes, ctx.signal);
       const entry: CachedDigest = fresh ? hit : { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, digests: {} };
       entry.digests[algorithm] = r.hashes[algorithm]!;
-      cache.set(real, entry);
+      cache.set(hostPath, entry);
       return entry.digests[algorithm]!;
     };
 
@@ -220,7 +228,7 @@ export const packageFiles = defineCollector({
         return out;
       }
       if (claim.digest === '' || !(HASH_ALGORITHMS as readonly string[]).includes(claim.algorithm)) return out;
-      const digest = await ctx.fs.realPath(claim.path).then((real) => digestOf(real, st, claim.algorithm as HashAlgorithm), () => null);
+      const digest = await digestOf(claim.path, st, claim.algorithm as HashAlgorithm);
       if (digest === null) {
         out.unreadable = true;
         ctx.parseError(claim.path, 'could not be read to verify it');
