@@ -3,6 +3,7 @@ import type { FactRow, FactTable, FactValue, TableSpec } from '../collectors/typ
 import type { EventAttributes, EventSink, SecurityEvent } from '../events/types.js';
 import type { Logger } from '../util/logger.js';
 import { BaselineStore } from './baseline-store.js';
+import { redactFactValue } from '../util/redact.js';
 
 export interface DriftChange {
   kind: 'added' | 'removed' | 'changed';
@@ -29,7 +30,7 @@ export function diffTable(spec: TableSpec, before: FactRow[], after: FactRow[]):
   const old = new Map(before.map((r) => [keyOf(spec, r), r]));
   const changes: DriftChange[] = [];
   const seen = new Set<string>();
-  const keyRecord = (r: FactRow) => Object.fromEntries(spec.key.map((k) => [k, r[k] ?? null]));
+  const keyRecord = (r: FactRow) => Object.fromEntries(spec.key.map((k) => [k, redactFactValue(r[k] ?? null)]));
   for (const row of after) {
     const k = keyOf(spec, row);
     if (seen.has(k)) continue; // duplicate keys: the first row stands for the key
@@ -50,8 +51,9 @@ export function diffTable(spec: TableSpec, before: FactRow[], after: FactRow[]):
   return changes;
 }
 
+/** Columns shown in a drift event; their text goes through the redaction rules like any text that leaves the host. */
 function pick(row: FactRow, columns: string[]): Record<string, FactValue> {
-  return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+  return Object.fromEntries(columns.map((c) => [c, redactFactValue(row[c] ?? null)]));
 }
 
 export interface DifferOptions {

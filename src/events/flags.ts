@@ -8,7 +8,12 @@ export const EVENT_FLAGS: FlagDef[] = [
     help: 'OTLP/HTTP base URL of an OpenTelemetry Collector (…/v1/logs is appended); events are off without an endpoint. Default: $OTEL_EXPORTER_OTLP_ENDPOINT.',
   },
   { name: 'events.otlp.logs-endpoint', kind: 'string', help: 'Full OTLP/HTTP logs URL. Default: $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT.' },
-  { name: 'events.otlp.header', kind: 'strings', help: 'Header sent with each export, as name=value (repeatable). Added to $OTEL_EXPORTER_OTLP_HEADERS.' },
+  {
+    name: 'events.otlp.header',
+    kind: 'strings',
+    secret: true,
+    help: 'Header sent with each export, as name=value (repeatable). Added to $OTEL_EXPORTER_OTLP_HEADERS. Never shown: redacted from every command line.',
+  },
   { name: 'events.otlp.compression', kind: 'string', help: 'gzip or none. Default: $OTEL_EXPORTER_OTLP_COMPRESSION, else none.' },
   { name: 'events.otlp.timeout', kind: 'string', help: 'Timeout of one export request (default 10s).' },
   { name: 'events.service-name', kind: 'string', help: 'service.name of the resource (default: $OTEL_SERVICE_NAME, else hostbaseline).' },

@@ -6,6 +6,7 @@ import type { CommandRunner } from '../host/commands.js';
 import type { HostFs } from '../host/hostfs.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { redactUrl } from '../util/redact.js';
 import { startAuditSource } from './audit/source.js';
 import type { EventsConfig } from './config.js';
 import { createOtlpExporter } from './exporter.js';
@@ -89,7 +90,7 @@ export async function startEvents(config: EventsConfig, deps: EventsDeps): Promi
   }
   const differ = config.drift ? new DriftDiffer({ sink: pipeline, stateDir: config.stateDir, log, maxPerTable: config.drift.maxPerTable }) : null;
   log.info('security events enabled', {
-    endpoint: config.otlp.url.replace(/\/\/[^/@]*@/, '//'),
+    endpoint: redactUrl(config.otlp.url),
     sources: [...sources.map((s) => s.name), ...(differ ? ['drift'] : [])].join(','),
     queue_size: config.queueSize,
   });

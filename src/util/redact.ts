@@ -15,11 +15,19 @@ import { basename } from 'node:path/posix';
 
 export const REDACTED = '<redacted>';
 
+/**
+ * Callers that show only the start of a long argument may cut it to this many characters before
+ * redacting (the rules are linear, but 8 MB command lines exist); the cut is far beyond what is shown.
+ */
+export const REDACT_INPUT_CAP = 8192;
+
 // ---------------------------------------------------------------------------------------------
 // Names
 
 /** Words that make a name secret (the name is split on punctuation and camelCase). */
 const SECRET_WORD = /^(?:\w*pass(?:wd|word|phrase)?|passin|passout|\w*pwd|pw|psk|\w*secrets?|\w*tokens?|\w*apikey|apikeys?|\w*credentials?|creds?|auth|\w*authkey|authorization|cookies?|sig|signature|\w*privatekey|\w*accesskey|\w*secretkey|key|keys|otp|bearer|jwt|sas|headers?|extraheader)$/;
+/** Secret words that name a setting about the secret when another word follows (`sig_enforce`, `key_mgmt`, `auth_type`). */
+const SHORT_WORD = /^(?:sig|key|keys|auth|pw|otp|sas|psk|jwt|headers?|cookies?|bearer)$/;
 /** Words that end in "pass" and are no password. */
 const LOOKALIKE = new Set(['bypass', 'compass', 'surpass', 'overpass', 'underpass', 'encompass']);
 /** A first word that makes the name a switch rather than a value (`--no-password`, `--ask-pass`). */
@@ -48,8 +56,10 @@ function nameWords(name: string): string[] {
 export function isSecretName(name: string): boolean {
   if (name.length === 0 || name.length > 128 || NOT_SECRET_NAME.test(name)) return false;
   const words = nameWords(name).filter((w) => !LOOKALIKE.has(w));
-  if (words.length === 0 || SWITCH_PREFIX.has(words[0]!) || QUALIFIER_SUFFIX.has(words[words.length - 1]!)) return false;
-  return words.some((w) => SECRET_WORD.test(w));
+  const last = words[words.length - 1]!;
+  if (words.length === 0 || SWITCH_PREFIX.has(words[0]!) || QUALIFIER_SUFFIX.has(last)) return false;
+  // Short words are secret only at the end: `sig=`, `X-Api-Key`, but `module.sig_enforce`, `key_mgmt`.
+  return SECRET_WORD.test(last) || words.some((w) => !SHORT_WORD.test(w) && SECRET_WORD.test(w));
 }
 
 /** Names that are as often a file as a value (`--key key.pem`, `credentials=/etc/creds`): a path after them stays. */
