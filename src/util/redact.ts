@@ -99,7 +99,7 @@ const TOKEN_FORMATS = new RegExp(
     /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/, // GitHub
     /\bgl(?:pat|dt|rt|ptt|ft|imt|oas|cbt|soat|sst|ffct|agent)-[\w-]{20,}/, // GitLab
     /\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}/, // Slack
-    /\bhooks\.slack\.com\/(?:services|workflows)\/[A-Za-z0-9/_-]+/,
+    /(?<=hooks\.slack\.com\/(?:services|workflows)\/)[A-Za-z0-9/_-]+/,
     /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|A3T[A-Z0-9])[A-Z0-9]{16}\b/, // AWS key ids
     /\bAIza[\w-]{35}|\bya29\.[\w-]{20,}|\bGOCSPX-[\w-]{20,}/, // Google
     /\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9]{20,}/, // Stripe
@@ -376,6 +376,9 @@ const TOOLS: Record<string, ToolRule> = {
   rar: { glued: 'p' },
   unrar: { glued: 'p' },
   ipmitool: { short: 'P' },
+  racadm: { short: 'p' },
+  az: { short: 'p' },
+  ...Object.fromEntries(['snmpwalk', 'snmpget', 'snmpset', 'snmpbulkwalk', 'snmpbulkget', 'snmpgetnext', 'snmptrap', 'snmptable'].map((t) => [t, { short: 'cAX' }])),
   mosquitto_pub: { short: 'P' },
   mosquitto_sub: { short: 'P' },
   mosquitto_rr: { short: 'P' },
@@ -468,6 +471,12 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
       out.push(redactWord(a, depth));
       continue;
     }
+    // An auth scheme split from its credential (`-H Authorization: Bearer xyz` without quotes).
+    if (/(?:^|[\s=:])(?:Bearer|Basic|Negotiate)$/i.test(a) && i + 1 < args.length) {
+      out.push(a.startsWith('-') ? redactOption(a, true) : redactWord(a, depth));
+      next = () => REDACTED;
+      continue;
+    }
     if (a.startsWith('-') && a.length > 1 && a !== '--') {
       out.push(redactOption(a, i + 1 < args.length));
       continue;
@@ -479,6 +488,11 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
     }
     positionals.push(a);
     if (tool?.verb && a === tool.verb) verbSeen = true;
+    // FreeRDP's Windows-style options: /p:password, /pth:hash.
+    if (/freerdp/.test(toolName) && /^\/(?:p|pth|password|gp|gt:.*?:p):/i.test(a)) {
+      out.push(a.slice(0, a.indexOf(':') + 1) + REDACTED);
+      continue;
+    }
     if (tool?.positional?.(args, i, positionals)) {
       out.push(tool === TOOLS.sqlplus ? a.replace(/^([^/]*\/)[^@]*/, `$1${REDACTED}`) : REDACTED);
       continue;
@@ -599,7 +613,9 @@ export function redactCommandLine(text: string, depth = 0): string {
   let last = 0;
   words.forEach((w, k) => {
     if (redacted[k] === w.value) return;
-    out += text.slice(last, w.start) + (w.quote ? w.quote + redacted[k] + w.quote : redacted[k]);
+    // Quoted again when it was quoted or holds blanks, so the line still splits into the same words.
+    const q = w.quote || (/[\s'"]/.test(redacted[k]!) ? (redacted[k]!.includes('"') ? "'" : '"') : '');
+    out += text.slice(last, w.start) + q + redacted[k] + q;
     last = w.end;
   });
   // A key block spans words.
