@@ -472,7 +472,7 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
       continue;
     }
     // An auth scheme split from its credential (`-H Authorization: Bearer xyz` without quotes).
-    if (/(?:^|[\s=:])(?:Bearer|Basic|Negotiate)$/i.test(a) && i + 1 < args.length) {
+    if (/(?:^|[\s=:])(?:[Bb]earer|Basic|Negotiate)$/.test(a) && i + 1 < args.length) {
       out.push(a.startsWith('-') ? redactOption(a, true) : redactWord(a, depth));
       next = () => REDACTED;
       continue;
