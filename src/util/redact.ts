@@ -52,9 +52,25 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Cheap test before the word rules: a secret name contains one of these. */
+const MAYBE_SECRET = /pass|pw|psk|secret|token|apikey|cred|auth|cookie|sig|key|otp|bearer|jwt|sas|header/i;
+/** Names repeat (option names, variables): their verdicts are kept, a bounded number of them. */
+const verdicts = new Map<string, boolean>();
+
 /** True when a name (option, variable, query parameter, header, config key) holds a credential. */
 export function isSecretName(name: string): boolean {
-  if (name.length === 0 || name.length > 128 || NOT_SECRET_NAME.test(name)) return false;
+  if (name.length === 0 || name.length > 128 || !MAYBE_SECRET.test(name)) return false;
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    if (verdicts.size >= 4096) verdicts.clear();
+    v = secretName(name);
+    verdicts.set(name, v);
+  }
+  return v;
+}
+
+function secretName(name: string): boolean {
+  if (NOT_SECRET_NAME.test(name)) return false;
   const words = nameWords(name).filter((w) => !LOOKALIKE.has(w));
   const last = words[words.length - 1]!;
   if (words.length === 0 || SWITCH_PREFIX.has(words[0]!) || QUALIFIER_SUFFIX.has(last)) return false;
@@ -261,14 +277,17 @@ function redactAssignments(text: string): string {
  * SQL passwords, bearer tokens, known token formats and high-entropy tokens are replaced.
  */
 export function redactText(text: string): string {
-  if (text.length === 0) return text;
+  // Short text without "=" or ":" can hold no name and no token format: the common argument.
+  if (text.length < 15 && !/[=:]/.test(text)) return text;
   let t = text;
   if (t.includes('@')) t = t.replace(URL_USERINFO, (_, scheme: string, ui: string) => `${scheme}${redactUserInfo(ui)}@`);
   if (t.includes('=') || t.includes(':')) t = redactAssignments(t);
   if (/IDENTIFIED|PASSWORD/i.test(t)) t = t.replace(SQL_PASSWORD, (_, pre: string, v: string) => `${pre}${v[0]}${REDACTED}${v[0]}`);
   if (/Bearer|Basic|Negotiate/.test(t)) t = t.replace(BEARER, (all, scheme: string, sp: string, v: string) => (/^[a-z]+$/.test(v) || v === REDACTED ? all : `${scheme}${sp}${REDACTED}`));
-  TOKEN_FORMATS.lastIndex = 0;
-  t = t.replace(TOKEN_FORMATS, REDACTED);
+  if (t.length >= 15) {
+    TOKEN_FORMATS.lastIndex = 0;
+    t = t.replace(TOKEN_FORMATS, REDACTED);
+  }
   if (t.length >= 20) t = t.replace(ENTROPY_CANDIDATE, (tok) => (isHighEntropyToken(tok) ? REDACTED : tok));
   return t;
 }
