@@ -351,6 +351,8 @@ interface ToolRule {
   glued?: string;
   /** Short options holding `user:password` (curl -u), `user%password` (smbclient -U), `user,password` (lftp -u). */
   userPass?: string;
+  /** What separates user and password in them (":" unless said). */
+  userSep?: string;
   /** Short options holding a header (curl -H) or cookies (curl -b). */
   header?: string;
   /** Long options that take no separate value for this tool (`mysql --password` prompts). */
@@ -359,17 +361,23 @@ interface ToolRule {
   exact?: boolean;
   /** Only after this verb (`docker login -p`; `docker run -p` is a port). */
   verb?: string;
-  /** Positional rules. */
-  positional?: (args: readonly string[], i: number, positionals: string[]) => boolean;
+  /** A positional argument as shown, or null when this rule leaves it to the others. */
+  positional?: (args: readonly string[], i: number, positionals: string[]) => string | null;
 }
 
 const MYSQL: ToolRule = { glued: 'p', noNext: ['password', 'pass'] };
 const MONGO: ToolRule = { short: 'p' };
 const LDAP: ToolRule = { short: 'w' };
-const REDIS: ToolRule = { short: 'a', positional: (_a, _i, pos) => pos.slice(0, -1).some((p) => /^auth$/i.test(p)) };
+/** A positional rule that hides the whole argument when `when` holds. */
+const hideIf =
+  (when: (args: readonly string[], i: number, positionals: string[]) => boolean) =>
+  (args: readonly string[], i: number, positionals: string[]): string | null =>
+    when(args, i, positionals) ? REDACTED : null;
 
-/** Positional `user/password@db` (Oracle tools). */
-const ORACLE: ToolRule = { positional: (a, i) => /^[^\s/=@-][^\s/=@]*\/[^\s@]+/.test(a[i]!) };
+const REDIS: ToolRule = { short: 'a', positional: hideIf((_a, _i, pos) => pos.slice(0, -1).some((p) => /^auth$/i.test(p))) };
+
+/** Positional `user/password@db` (Oracle tools): the user and the database stay. */
+const ORACLE: ToolRule = { positional: (a, i) => (/^[^\s/=@-][^\s/=@]*\/[^\s@]+/.test(a[i]!) ? a[i]!.replace(/^([^/]*\/)[^@]*/, `$1${REDACTED}`) : null) };
 
 const TOOLS: Record<string, ToolRule> = {
   ...Object.fromEntries(
@@ -411,16 +419,16 @@ const TOOLS: Record<string, ToolRule> = {
   curl: { userPass: 'uU', header: 'Hb' },
   http: { userPass: 'a' },
   https: { userPass: 'a' },
-  lftp: { userPass: 'u' },
-  smbclient: { userPass: 'U' },
-  rpcclient: { userPass: 'U' },
-  smbcacls: { userPass: 'U' },
-  smbget: { userPass: 'U' },
-  wpa_passphrase: { positional: (_a, _i, pos) => pos.length === 2 },
-  htpasswd: { positional: (a, i) => a.some((x) => /^-[a-zA-Z]*b/.test(x)) && i === a.length - 1 },
-  vault: { positional: (a, i, pos) => pos.length === 2 && pos[0] === 'login' && !a[i]!.includes('=') },
-  rabbitmqctl: { positional: (_a, _i, pos) => ['add_user', 'change_password', 'authenticate_user'].includes(pos[0]!) && pos.length === 3 },
-  mc: { positional: (_a, _i, pos) => pos[0] === 'alias' && pos[1] === 'set' && pos.length >= 5 },
+  lftp: { userPass: 'u', userSep: ',' },
+  smbclient: { userPass: 'U', userSep: '%' },
+  rpcclient: { userPass: 'U', userSep: '%' },
+  smbcacls: { userPass: 'U', userSep: '%' },
+  smbget: { userPass: 'U', userSep: '%' },
+  wpa_passphrase: { positional: hideIf((_a, _i, pos) => pos.length === 2) },
+  htpasswd: { positional: hideIf((a, i) => a.some((x) => /^-[a-zA-Z]*b/.test(x)) && i === a.length - 1) },
+  vault: { positional: hideIf((a, i, pos) => pos.length === 2 && pos[0] === 'login' && !a[i]!.includes('=')) },
+  rabbitmqctl: { positional: hideIf((_a, _i, pos) => ['add_user', 'change_password', 'authenticate_user'].includes(pos[0]!) && pos.length === 3) },
+  mc: { positional: hideIf((_a, _i, pos) => pos[0] === 'alias' && pos[1] === 'set' && pos.length >= 5) },
 };
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox', 'fish', 'su', 'runuser', 'script', 'flock']);
@@ -437,8 +445,9 @@ function secretOptionValue(name: string, value: string): string {
   return keptAsPath(name, value) || SWITCH_VALUE.test(value) ? value : REDACTED;
 }
 
-function redactUserPass(v: string, sep: string): string {
-  const at = v.search(sep === '%' ? /%/ : sep === ',' ? /,/ : /:/);
+/** `user:password` as `user:<redacted>`; a value without the separator is a user name alone. */
+function redactUserPass(v: string, sep = ':'): string {
+  const at = v.indexOf(sep);
   return at >= 0 ? v.slice(0, at + 1) + REDACTED : v;
 }
 
@@ -512,8 +521,9 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
       out.push(a.slice(0, a.indexOf(':') + 1) + REDACTED);
       continue;
     }
-    if (tool?.positional?.(args, i, positionals)) {
-      out.push(tool === TOOLS.sqlplus ? a.replace(/^([^/]*\/)[^@]*/, `$1${REDACTED}`) : REDACTED);
+    const shown = tool?.positional?.(args, i, positionals);
+    if (shown != null) {
+      out.push(shown);
       continue;
     }
     if (i + 1 < args.length && ((toolName === 'nmcli' && NMCLI_SECRET.test(a)) || (positionals.slice(0, -1).some((p) => SET_VERB.test(p)) && /^[\w./:@-]+$/.test(a) && isSecretName(a.split(/[:/]/).pop()!))))
@@ -530,27 +540,28 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
       const eq = body.indexOf('=');
       return `-${body.slice(0, eq + 1)}${redactAssignment(body.slice(1, eq), body.slice(eq + 1))}`;
     }
-    // Tool-specific short options.
+    // Tool-specific short options: the first letter with its glued value or the next argument,
+    // else a short cluster ending in the option (`curl -sSu user:pw`, `unzip -oP pw`).
     if (!long && tool && /^[A-Za-z0-9]/.test(body)) {
+      const verbOk = !tool.verb || verbSeen;
+      const valueOf = (c: string): ((v: string) => string) | null => {
+        if (verbOk && tool!.short?.includes(c)) return () => REDACTED;
+        if (tool!.userPass?.includes(c)) return (v) => redactUserPass(v, tool!.userSep);
+        if (tool!.header?.includes(c)) return c === 'b' ? (v) => (v.includes('=') ? REDACTED : v) : redactHeader;
+        return null;
+      };
       const c = body[0]!;
       const glued = body.slice(1);
-      const verbOk = !tool.verb || verbSeen;
-      if (verbOk && tool.short?.includes(c) && !(tool.exact && glued)) {
-        if (glued) return `-${c}${REDACTED}`;
-        next = () => REDACTED;
-        return a;
-      }
       if (tool.glued?.includes(c) && glued) return `-${c}${REDACTED}`;
-      if (tool.userPass?.includes(c)) {
-        const sep = toolName === 'smbclient' || toolName.startsWith('smb') || toolName === 'rpcclient' ? '%' : toolName === 'lftp' ? ',' : ':';
-        if (glued) return `-${c}${redactUserPass(glued, sep)}`;
-        next = (v) => redactUserPass(v, sep);
+      const first = tool.exact && glued ? null : valueOf(c);
+      if (first) {
+        if (glued) return `-${c}${first(glued)}`;
+        next = first;
         return a;
       }
-      if (tool.header?.includes(c)) {
-        const hv = (v: string) => (c === 'b' ? (v.includes('=') ? REDACTED : v) : redactHeader(v));
-        if (glued) return `-${c}${hv(glued)}`;
-        next = hv;
+      const last = glued && body.length <= 4 && /^[A-Za-z]+$/.test(body) && !tool.exact ? valueOf(body[body.length - 1]!) : null;
+      if (last) {
+        next = last;
         return a;
       }
     }
@@ -562,8 +573,9 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;
     if (long && tool?.userPass && /^(?:user|proxy-user|auth)$/.test(name)) {
-      if (eq >= 0) return `--${name}=${redactUserPass(body.slice(eq + 1), toolName.startsWith('smb') || toolName === 'rpcclient' ? '%' : ':')}`;
-      next = (v) => redactUserPass(v, toolName.startsWith('smb') || toolName === 'rpcclient' ? '%' : ':');
+      const sep = tool.userSep;
+      if (eq >= 0) return `--${name}=${redactUserPass(body.slice(eq + 1), sep)}`;
+      next = (v) => redactUserPass(v, sep);
       return a;
     }
     // Long options, and single-dash long ones (`-storepass x`, `-passin pass:x`).

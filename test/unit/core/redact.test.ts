@@ -84,6 +84,12 @@ describe('credential-bearing command lines (corpus)', () => {
     expect(shown('app --password=S3cret --token abc123 -v')).toBe('app --password=<redacted> --token <redacted> -v');
     expect(shown('PGPASSWORD=S3cret psql -h db')).toBe('PGPASSWORD=<redacted> psql -h db');
     expect(shown('git clone https://oauth2:S3cret@gitlab.example.com/x.git')).toBe('git clone https://oauth2:<redacted>@gitlab.example.com/x.git');
+    expect(shown('mysql -u root -p appdb')).toBe('mysql -u root -p appdb'); // a lone -p prompts
+    expect(shown('mysql -pab appdb')).toBe('mysql -p<redacted> appdb');
+    expect(shown('curl -sSu admin:S3cret https://x')).toBe('curl -sSu admin:<redacted> https://x');
+    expect(shown('unzip -oP S3cret a.zip')).toBe('unzip -oP <redacted> a.zip');
+    expect(shown('docker run -p 8080:80 nginx')).toBe('docker run -p 8080:80 nginx'); // -p is a port here
+    expect(shown('sqlplus scott/tiger@orcl')).toBe('sqlplus scott/<redacted>@orcl');
   });
 });
 
