@@ -355,6 +355,8 @@ interface ToolRule {
   userSep?: string;
   /** Short options holding a header (curl -H) or cookies (curl -b). */
   header?: string;
+  /** Long options whose value is a secret for this tool though their name says nothing (`gh secret set --body`). */
+  secretLong?: string[];
   /** Long options that take no separate value for this tool (`mysql --password` prompts). */
   noNext?: string[];
   /** Single-dash long options (openssl): a short option counts only alone, never glued. */
@@ -411,7 +413,10 @@ const TOOLS: Record<string, ToolRule> = {
   mosquitto_rr: { short: 'P' },
   rdesktop: { short: 'p' },
   'ssh-keygen': { short: 'NP' },
-  openssl: { short: 'kK', exact: true },
+  openssl: { short: 'kK', exact: true, positional: hideIf((_a, _i, pos) => pos[0] === 'passwd' && pos.length >= 2) },
+  mkpasswd: { positional: hideIf((a, i) => i === a.length - 1) },
+  net: { userPass: 'U', userSep: '%' },
+  gh: { short: 'b', secretLong: ['body'], verb: 'secret' },
   useradd: { short: 'p' },
   usermod: { short: 'p' },
   groupadd: { short: 'p' },
@@ -472,7 +477,8 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
   let toolName = '';
   let verbSeen = false;
   let positionals: string[] = [];
-  let next: ((v: string) => string) | null = null;
+  /** How the next argument is shown; null from it means "an ordinary argument after all". */
+  let next: ((v: string) => string | null) | null = null;
   const setTool = (a: string): boolean => {
     const b = basename(a);
     const t = TOOLS[b];
@@ -486,9 +492,12 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (next) {
-      out.push(next(a));
+      const shown = next(a);
       next = null;
-      continue;
+      if (shown !== null) {
+        out.push(shown);
+        continue;
+      }
     }
     if (i === 0 || SHELL_SEPARATOR.test(args[i - 1]!)) {
       if (!setTool(a)) {
@@ -526,8 +535,9 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
       out.push(shown);
       continue;
     }
+    // `set NAME value`: the value, unless what follows is an option (`gh secret set NAME --body x`).
     if (i + 1 < args.length && ((toolName === 'nmcli' && NMCLI_SECRET.test(a)) || (positionals.slice(0, -1).some((p) => SET_VERB.test(p)) && /^[\w./:@-]+$/.test(a) && isSecretName(a.split(/[:/]/).pop()!))))
-      next = () => REDACTED;
+      next = (v) => (v.startsWith('--') ? null : REDACTED);
     out.push(redactWord(a, depth));
   }
   return out;
@@ -580,7 +590,7 @@ export function redactArgv(args: readonly string[], depth = 0): string[] {
     }
     // Long options, and single-dash long ones (`-storepass x`, `-passin pass:x`).
     if (long || name.length > 1) {
-      if (isSecretName(name)) {
+      if (isSecretName(name) || (long && tool?.secretLong?.includes(name) && (!tool.verb || verbSeen))) {
         if (eq >= 0) return `${a.slice(0, a.length - body.length)}${name}=${secretOptionValue(name, body.slice(eq + 1))}`;
         if (!tool?.noNext?.includes(name) && hasNext) next = (v) => secretOptionValue(name, v);
         return a;
