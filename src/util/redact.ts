@@ -176,6 +176,14 @@ export function isHighEntropyToken(t: string): boolean {
   return shannonEntropy(body) >= threshold;
 }
 
+/**
+ * Base64 digests are facts too: SSH fingerprints (`SHA256:…`) and subresource integrity
+ * (`sha512-…`) name public keys and package contents.
+ */
+function isDigest(tok: string, before: string): boolean {
+  return /(?:SHA(?:1|256|384|512)|MD5):$/i.test(before) || /^(?:sha(?:1|256|384|512)|md5)-/i.test(tok);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text
 
@@ -288,7 +296,7 @@ export function redactText(text: string): string {
     TOKEN_FORMATS.lastIndex = 0;
     t = t.replace(TOKEN_FORMATS, REDACTED);
   }
-  if (t.length >= 20) t = t.replace(ENTROPY_CANDIDATE, (tok) => (isHighEntropyToken(tok) ? REDACTED : tok));
+  if (t.length >= 20) t = t.replace(ENTROPY_CANDIDATE, (tok, at: number, all: string) => (isHighEntropyToken(tok) && !isDigest(tok, all.slice(Math.max(0, at - 8), at)) ? REDACTED : tok));
   return t;
 }
 

@@ -178,6 +178,8 @@ describe('text', () => {
       '/usr/lib/x86_64-linux-gnu/libcrypto.so.3',
       'AutofillEnableAccountWalletStorage',
       'coredns-5dd5756b68-x7p2q',
+      'ED25519 SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+      'sha512-WFN4WqPAo9ETpxRTkKYnhSGmJ3vPLxkmfpRh0x7JwvFHIDX5b1lQjCBbT8yGw+tUOVUc9g3aV5fvqwU1e1A==',
     ])
       expect(redactText(fact), fact).toBe(fact);
   });
