@@ -166,12 +166,13 @@ const ENTROPY_CANDIDATE = /[A-Za-z0-9+/=_-]{20,}/g;
  */
 export function isHighEntropyToken(t: string): boolean {
   if (t.length < 20 || /^[0-9a-fA-F-]+$/.test(t)) return false;
-  if (t.startsWith('/') || /^[\w.-]+(?:\/[\w.-]+)+\/?$/.test(t) && !/[+=]/.test(t) && t.split('/').every((s) => s.length < 20)) return false;
+  // Paths: absolute, or relative with short segments and none of base64's "+" and "=".
+  if (t.startsWith('/') || (/^[\w.-]+(?:\/[\w.-]+)+\/?$/.test(t) && !/[+=]/.test(t) && t.split('/').every((s) => s.length < 20))) return false;
   const body = t.replace(/=+$/, '');
   const upper = /[A-Z]/.test(body);
   const lower = /[a-z]/.test(body);
   const digit = /[0-9]/.test(body);
-  if (!digit || !(upper && lower) && !(body.length >= 32 && (upper || lower))) return false;
+  if (!digit || (!(upper && lower) && !(body.length >= 32 && (upper || lower)))) return false;
   const threshold = Math.min(4.3, Math.log2(body.length) - 0.75);
   return shannonEntropy(body) >= threshold;
 }
