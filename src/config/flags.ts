@@ -11,6 +11,11 @@ export interface FlagDef {
   help: string;
   default?: string | boolean;
   placeholder?: string;
+  /**
+   * The value is a credential (an OTLP header). It never shows anywhere: src/util/redact.ts hides
+   * the values of such flags in every command line, the exporter's own included (a test checks each).
+   */
+  secret?: boolean;
 }
 
 export class UsageError extends Error {

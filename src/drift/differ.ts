@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger.js';
 import { BaselineStore } from './baseline-store.js';
 import { driftBody, semconvAttributes } from './describe.js';
 import { attributeMap, sameValue } from './values.js';
+import { redactFactValue } from '../util/redact.js';
 
 export interface DriftChange {
   kind: 'added' | 'removed' | 'changed';
@@ -112,6 +113,10 @@ export function aggregateRows(policy: Aggregate, rows: FactRow[], at: number, kn
   return [...out].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, r]) => r);
 }
 
+function redactRow(row: FactRow): FactRow {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, redactFactValue(v)]));
+}
+
 export interface DifferOptions {
   sink: EventSink;
   stateDir: string;
@@ -195,7 +200,9 @@ export class DriftDiffer implements TableObserver {
     this.remember(id, collector, spec, rows, at);
   }
 
-  private event(spec: TableSpec, base: EventAttributes, hidden: Set<string>, c: DriftChange, at: number): SecurityEvent {
+  private event(spec: TableSpec, base: EventAttributes, hidden: Set<string>, change: DriftChange, at: number): SecurityEvent {
+    // Every value that leaves in the event (key, row, old and new, semantic names, body) goes through the redaction rules.
+    const c: DriftChange = { ...change, key: redactRow(change.key), before: change.before && redactRow(change.before), after: change.after && redactRow(change.after) };
     const attrs: EventAttributes = { ...base, 'hostbaseline.drift.key': attributeMap(c.key, spec.key) };
     const row = (c.after ?? c.before)!;
     semconvAttributes(spec.name, row, attrs);

@@ -1,3 +1,4 @@
+import { redactUrl } from '../util/redact.js';
 import type { ExporterConfig } from '../config/config.js';
 import { lastValue, UsageError, type ParsedArgs } from '../config/flags.js';
 import { parseDuration } from '../util/duration.js';
@@ -189,9 +190,9 @@ function envInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
   return Number(raw);
 }
 
-/** The endpoint without user:password@, for logs. */
+/** The endpoint as logs show it: credentials in the user part or the query redacted. */
 function shown(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//');
+  return redactUrl(url);
 }
 
 /**

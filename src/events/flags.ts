@@ -13,7 +13,12 @@ export const EVENT_FLAGS: FlagDef[] = [
     kind: 'string',
     help: 'http/protobuf or http/json. Default: $OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, else $OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.',
   },
-  { name: 'events.otlp.header', kind: 'strings', help: 'Header sent with each export, as name=value (repeatable). Added to $OTEL_EXPORTER_OTLP_HEADERS; wins for the same name.' },
+  {
+    name: 'events.otlp.header',
+    kind: 'strings',
+    secret: true,
+    help: 'Header sent with each export, as name=value (repeatable). Added to $OTEL_EXPORTER_OTLP_HEADERS; wins for the same name. Never shown: redacted from every command line.',
+  },
   { name: 'events.otlp.compression', kind: 'string', help: 'gzip or none. Default: $OTEL_EXPORTER_OTLP_COMPRESSION, else none.' },
   { name: 'events.otlp.timeout', kind: 'string', help: 'Timeout of one export request. Default: $OTEL_EXPORTER_OTLP_TIMEOUT (ms), else 10s.' },
   { name: 'events.service-name', kind: 'string', help: 'service.name of the resource. Default: $OTEL_SERVICE_NAME, else service.name in $OTEL_RESOURCE_ATTRIBUTES, else hostbaseline.' },

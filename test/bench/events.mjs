@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execveLine, loadCorpus } from './redaction.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const CLK_TCK = 100;
@@ -197,7 +198,11 @@ async function benchBurst(rcv) {
   ];
 }
 
-async function benchAudit(rcv) {
+/**
+ * The audit log written at 5,000 lines/s; `execve(serial, ts)` gives each event's EXECVE record
+ * (plain `ls -l /tmp`, or the redaction corpus' command lines).
+ */
+async function benchAudit(rcv, label = '', execve = (serial, ts) => `type=EXECVE msg=audit(${ts}): argc=3 a0="ls" a1="-l" a2="/tmp"\n`, secrets = []) {
   rcv.records.length = 0;
   const root = mkdtempSync(path.join(tmpdir(), 'hb-bench-audit-'));
   mkdirSync(`${root}/var/log/audit`, { recursive: true });
@@ -219,7 +224,7 @@ async function benchAudit(rcv) {
       const ts = `${Math.floor(Date.now() / 1000)}.${String(Date.now() % 1000).padStart(3, '0')}:${serial}`;
       chunk +=
         `type=SYSCALL msg=audit(${ts}): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=${1000 + (serial % 30000)} auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=1 comm="ls" exe="/usr/bin/ls" key="exec"\n` +
-        `type=EXECVE msg=audit(${ts}): argc=3 a0="ls" a1="-l" a2="/tmp"\n` +
+        execve(serial, ts) +
         `type=CWD msg=audit(${ts}): cwd="/home/alice"\n` +
         `type=PATH msg=audit(${ts}): item=0 name="/usr/bin/ls" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL\n` +
         `type=PROCTITLE msg=audit(${ts}): proctitle=6C73002D6C002F746D70\n`;
@@ -236,6 +241,20 @@ async function benchAudit(rcv) {
   const t = await c.stop();
   rmSync(root, { recursive: true, force: true });
   const caughtUp = rcv.records.length >= events;
+  const redacted = rcv.records.filter((r) => String(r.attrs['process.command_args'] ?? '').includes('<redacted>')).length;
+  const leaked = secrets.filter((s) => rcv.records.some((r) => String(r.attrs['process.command_args'] ?? '').includes(s))).length;
+  if (label)
+    return [
+      {
+        name: `audit log at ${RATE} lines/s ${label}: ${rcv.records.length}/${events} events, ${redacted} redacted, caught up ${lagMs} ms after`,
+        value: caughtUp ? 'kept up' : 'BEHIND',
+        unit: '',
+        target: 'no backlog',
+        ok: caughtUp && t.dropped === 0,
+      },
+      { name: `audit log ${label}: secrets leaked (of ${secrets.length})`, value: leaked, unit: '', target: '0', ok: leaked === 0 },
+      { name: `audit log at ${RATE} lines/s ${label}: exporter CPU`, value: Math.round(cpu * 1000) / 10, unit: '% core', target: '< 50', ok: cpu < 0.5 },
+    ];
   return [
     {
       name: `audit log at ${RATE} lines/s for ${SECONDS}s: ${rcv.records.length}/${events} events, caught up ${lagMs} ms after the last write`,
@@ -282,6 +301,11 @@ export async function benchEvents() {
     rows.push(await benchLatency(rcv, { n: 60, gapMs: 250 }));
     rows.push(...(await benchBurst(rcv)));
     rows.push(...(await benchAudit(rcv)));
+    // The same rate with real command lines, every other one carrying credentials.
+    const { shellWords } = await import('../../dist/util/redact.js');
+    const corpus = [...loadCorpus('credentials', shellWords), ...loadCorpus('ordinary', shellWords)];
+    const secrets = corpus.flatMap((c) => c.secrets);
+    rows.push(...(await benchAudit(rcv, 'of the redaction corpus', (serial, ts) => execveLine(ts, corpus[serial % corpus.length].argv), secrets)));
     return rows;
   } finally {
     rcv.server.close();

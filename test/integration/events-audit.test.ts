@@ -113,6 +113,26 @@ describe.skipIf(reason !== null && !ci)('audit events from the real auditd', () 
     });
     expect(r.attributes['process.working_directory']).toBe(process.cwd());
   }, 15_000);
+
+  it('an execve carrying credentials arrives with each of them redacted, the options kept', async () => {
+    const secrets = ['AuditGluedPw42', 'AuditUrlPw77', 'eyJhbGciOiJIUzI1NiJ9.eyJhdWRpdCI6MX0.QXVkaXRTaWduYXR1cmU5OQ', 'AuditApiKey0123456789'];
+    spawnSync(tool, ['-u', 'root', `-p${secrets[0]}`, `https://deploy:${secrets[1]}@db.example.com/`, '-H', `Authorization: Bearer ${secrets[2]}`, `--api-key=${secrets[3]}`], {
+      argv0: 'mysql',
+    });
+    const r = await receiver.waitForEvent('hostbaseline.process.exec', (r) => (r.attributes['process.command_args'] as string[] | undefined)?.[0] === 'mysql', 10_000);
+    expect(r.attributes['process.command_args']).toEqual([
+      'mysql',
+      '-u',
+      'root',
+      '-p<redacted>',
+      'https://deploy:<redacted>@db.example.com/',
+      '-H',
+      'Authorization: Bearer <redacted>',
+      '--api-key=<redacted>',
+    ]);
+    const sent = JSON.stringify(receiver.records);
+    for (const s of secrets) expect(sent).not.toContain(s);
+  }, 15_000);
 });
 
 if (reason !== null && !ci) {

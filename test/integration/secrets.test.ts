@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCollectors } from '../../src/collectors/all.js';
+import { startExporter, waitFor, type RunningExporter } from '../support/exporter.js';
 import { fixtureExposition } from '../support/fixture-run.js';
-import { FIXTURE_TIME, fixturePath, REPO } from '../helpers.js';
+import { startReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { FIXTURE_TIME, fixturePath, REPO, tempDir } from '../helpers.js';
 import { buildReport } from '../../src/report/model.js';
 import { renderReport, renderTablePage } from '../../src/report/render.js';
 
@@ -137,3 +139,106 @@ describe('secrets stay home', () => {
   });
 });
 
+
+/**
+ * Live processes whose command lines carry credentials, and the exporter itself started with a
+ * secret OTLP header: none of those values may show in /metrics, `collect processes` or the
+ * events the exporter sends (drift of the processes table).
+ */
+describe('credentials on live command lines stay home', () => {
+  const S = {
+    apiToken: 'ghp_Q9x2LmT7vR4kW8nB3cY6dF1hJ5sA0pZ2eU4i',
+    password: 'Hunter2-Live-Pw',
+    mysql: 'MysqlGluedPw77',
+    urlPassword: 'UrlPassw0rd55',
+    bearer: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaXZlIn0.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4',
+    otlpHeader: 'OtlpHeaderTok3nValue99',
+  };
+  const children: ChildProcess[] = [];
+  let receiver: OtlpReceiver;
+  let exporter: RunningExporter;
+  let collectOut = '';
+  let metrics = '';
+
+  const alive = () => new Promise((r) => setTimeout(r, 100));
+
+  beforeAll(async () => {
+    // dist/ must be current: the exporter and `collect` run from it.
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8' });
+    receiver = await startReceiver();
+    const state = tempDir('hb-secrets-state-');
+    const config = path.join(state, 'config.yaml');
+    writeFileSync(config, 'collectors:\n  processes:\n    interval: 1s\n');
+    exporter = await startExporter([
+      '--path.rootfs=/',
+      '--collector.disable-defaults',
+      '--collector.processes',
+      '--collector.processes.per-process',
+      `--config.file=${config}`,
+      `--path.state=${state}`,
+      `--events.otlp.endpoint=${receiver.baseUrl}`,
+      `--events.otlp.header=authorization=Bearer ${S.otlpHeader}`,
+      '--no-events.audit',
+      '--no-events.syslog',
+    ]);
+    // The first refresh is the drift snapshot; processes started after it arrive as "added".
+    await receiver.waitForEvent('hostbaseline.drift.snapshot', (r) => r.attributes['hostbaseline.table'] === 'processes', 20_000);
+    // argv[0] rewritten by the shell (`exec -a`), as daemons that rename themselves do.
+    children.push(spawn('bash', ['-c', `exec -a "myapp --api-token=${S.apiToken} --password ${S.password}" sleep 300`], { stdio: 'ignore' }));
+    // A mysql client's glued password, a URL with user info and a bearer header.
+    children.push(
+      spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', '--', '-u', 'root', `-p${S.mysql}`, `https://deploy:${S.urlPassword}@db.example.com/`, `Authorization: Bearer ${S.bearer}`], {
+        argv0: 'mysql',
+        stdio: 'ignore',
+      }),
+    );
+    await alive();
+    const pids = children.map((c) => c.pid!);
+    await receiver
+      .waitFor((rs) => pids.every((pid) => rs.some((r) => r.eventName === 'hostbaseline.drift.added' && String(r.attributes['hostbaseline.drift.key']).includes(String(pid)))), 20_000, 'drift events of the started processes')
+      .catch((err) => {
+        throw new Error(`${(err as Error).message}; pids ${pids.join(',')}; exporter log: ${exporter.logs().slice(-3000)}`);
+      });
+    metrics = await waitFor('per-process series of the started processes', async () => {
+      const text = await (await fetch(`${exporter.url}/metrics`)).text();
+      return pids.every((pid) => text.includes(`pid="${pid}"`)) ? text : null;
+    });
+    const r = spawnSync(process.execPath, ['bin/hostbaseline-exporter.js', 'collect', 'processes', '--format', 'json', '--path.rootfs', '/', '--collector.processes.cmdline-max-length=4096'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    collectOut = (r.stdout ?? '') + (r.stderr ?? '');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await exporter?.stop();
+    await receiver?.stop();
+  });
+
+  const leaks = (text: string) => Object.entries(S).filter(([, v]) => text.includes(v)).map(([k]) => k);
+
+  it('collect processes shows the processes, their options and no credential', () => {
+    const rows = (JSON.parse(collectOut.slice(collectOut.indexOf('{'), collectOut.lastIndexOf('}') + 1)) as { processes: { processes: { pid: number; cmdline: string }[] } }).processes.processes;
+    const cmd = (pid: number) => rows.find((r) => r.pid === pid)?.cmdline ?? '';
+    expect(cmd(children[0]!.pid!)).toBe('myapp --api-token=<redacted> --password <redacted> 300');
+    expect(cmd(children[1]!.pid!)).toContain('-u root -p<redacted> https://deploy:<redacted>@db.example.com/');
+    // The exporter's own command line: the flag is there, its value is not.
+    expect(cmd(exporter.child.pid!)).toContain('--events.otlp.header=<redacted>');
+    expect(leaks(collectOut)).toEqual([]);
+  });
+
+  it('/metrics carries no credential', () => {
+    expect(leaks(metrics)).toEqual([]);
+  });
+
+  it('the events sent carry no credential, though the header was sent to the receiver', () => {
+    expect(receiver.requests.some((q) => q.headers.authorization === `Bearer ${S.otlpHeader}`)).toBe(true);
+    expect(leaks(JSON.stringify(receiver.records))).toEqual([]);
+  });
+
+  it('the exporter logs no credential', () => {
+    expect(leaks(exporter.logs())).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { redactOptionList } from '../../util/redact.js';
 import { contentLines } from './common.js';
 
 export interface FstabEntry {
@@ -27,11 +28,9 @@ export function parseFstab(text: string, onBad?: (line: number, reason: string) 
   return out;
 }
 
-/** Options whose values are credentials (cifs `password=`, davfs, sshfs): the value is never kept. */
-const SECRET_OPTION = /^(password|pass|passwd|pw|secret|token)=/i;
-
+/** Options whose values are credentials (cifs `password=`, davfs, sshfs) keep their name only (src/util/redact.ts). */
 export function sanitizeOptions(options: string[]): string[] {
-  return options.map((o) => (SECRET_OPTION.test(o) ? `${o.slice(0, o.indexOf('='))}=REDACTED` : o));
+  return redactOptionList(options);
 }
 
 const NETWORK_TYPES = /^(nfs|nfs4|cifs|smb3|smbfs|ncpfs|glusterfs|ceph|cephfs|lustre|afs|9p|davfs|fuse\.sshfs|sshfs|fuse\.s3fs|s3fs|fuse\.rclone|gfs2|ocfs2)$/;

@@ -1,5 +1,5 @@
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
-import { sanitizeUrl } from '../supply_chain/common.js';
+import { redactUrl } from '../../util/redact.js';
 import { riskRows, riskTable, uniqueBy, type Risk } from './common.js';
 import { HARDENED, hasFlag, isNetworkMount, parseFstab, sanitizeOptions } from './fstab-options.parse.js';
 
@@ -31,7 +31,7 @@ export const fstabOptions = defineCollector({
       const flags = { nosuid: hasFlag(e.options, 'nosuid'), noexec: hasFlag(e.options, 'noexec'), nodev: hasFlag(e.options, 'nodev') };
       const network = isNetworkMount(e);
       rows.push({
-        device: sanitizeUrl(e.device), // davfs/sshfs devices may be URLs with credentials
+        device: redactUrl(e.device), // davfs/sshfs devices may be URLs with credentials
         mount_point: e.mountPoint,
         fstype: e.fstype,
         options: sanitizeOptions(e.options).join(','),

@@ -1,4 +1,5 @@
 /** Pure parsers of /proc/<pid> files (no I/O). */
+import { REDACT_INPUT_CAP, redactArgv } from '../../util/redact.js';
 
 export interface ProcStat {
   pid: number;
@@ -150,33 +151,23 @@ export function parseEnvironNames(buf: Buffer | string): string[] {
   return [...names].sort();
 }
 
-/** Arguments that carry secrets: their value is replaced by "***". */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|auth|credential|private[-_]?key)/i;
-
 /**
- * /proc/<pid>/cmdline (NUL-separated) as one line, secrets redacted and capped:
- * `--password=x` and `--token x` lose their value, URL user:pass@ is stripped.
+ * /proc/<pid>/cmdline (NUL-separated) as one line, secrets redacted (src/util/redact.ts) before
+ * it is capped; control characters become blanks.
  */
 export function formatCmdline(buf: Buffer | string, maxLength = 256): string {
   const text = typeof buf === 'string' ? buf : buf.toString('utf8');
   const args = text.split('\0');
   if (args.length > 0 && args[args.length - 1] === '') args.pop();
-  const out: string[] = [];
-  let redactNext = false;
-  for (let arg of args) {
-    if (redactNext && !arg.startsWith('-')) {
-      out.push('***');
-      redactNext = false;
-      continue;
-    }
-    redactNext = false;
-    arg = arg.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
-    const eq = arg.indexOf('=');
-    if (eq > 0 && SECRET_NAME.test(arg.slice(0, eq))) arg = arg.slice(0, eq + 1) + '***';
-    else if (eq < 0 && /^--?[A-Za-z]/.test(arg) && SECRET_NAME.test(arg)) redactNext = true;
-    out.push(arg);
+  // Only the start is shown: arguments past what fits (and the tail of huge ones) are not redacted for nothing.
+  const kept: string[] = [];
+  let budget = maxLength + REDACT_INPUT_CAP;
+  for (const a of args) {
+    if (budget <= 0) break;
+    kept.push(a.length > REDACT_INPUT_CAP ? a.slice(0, REDACT_INPUT_CAP) : a);
+    budget -= a.length + 1;
   }
-  const line = out.join(' ').replace(/[\x00-\x1f\x7f]/g, ' ');
+  const line = redactArgv(kept).join(' ').replace(/[\x00-\x1f\x7f]/g, ' ');
   return line.length > maxLength ? line.slice(0, maxLength - 1) + '…' : line;
 }
 

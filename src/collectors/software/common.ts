@@ -1,3 +1,4 @@
+import { redactText } from '../../util/redact.js';
 import type { CollectContext, FactRow, FactTable, OptionSpec, TableSpec } from '../types.js';
 
 /**
@@ -41,8 +42,8 @@ export function packageResult(manager: string, key: string[], rows: PackageRow[]
   const unique: PackageRow[] = [];
   for (const r of rows) {
     // Names and versions are free text in npm and python metadata: a URL in them never carries credentials out.
-    r.name = stripUrlCredentials(r.name);
-    r.version = stripUrlCredentials(r.version);
+    r.name = redactText(r.name);
+    r.version = redactText(r.version);
     const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
     if (seen.has(k)) continue;
     seen.add(k);
@@ -79,10 +80,6 @@ export function unixSeconds(text: string | undefined): number | null {
   return Number(text.trim());
 }
 
-/** Removes `user:password@` (or `token@`) from every URL in a text. */
-export function stripUrlCredentials(text: string): string {
-  return text.includes('@') ? text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1') : text;
-}
 
 /**
  * Reuses the previous refresh's result while the source files are unchanged

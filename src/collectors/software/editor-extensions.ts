@@ -1,6 +1,7 @@
 import type { CollectContext, FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { checkAborted, stripUrlCredentials } from './common.js';
+import { redactText } from '../../util/redact.js';
+import { checkAborted } from './common.js';
 import { homesOf, subdirs } from './homes.js';
 import { readPackageJson } from './package-json.js';
 
@@ -66,10 +67,10 @@ export const editorExtensions = defineCollector({
           rows.push({
             editor,
             user: h.user,
-            id: stripUrlCredentials(id),
-            publisher: stripUrlCredentials(p.publisher),
-            name: stripUrlCredentials(p.name),
-            version: stripUrlCredentials(p.version),
+            id: redactText(id),
+            publisher: redactText(p.publisher),
+            name: redactText(p.name),
+            version: redactText(p.version),
             path: `${dir}/${name}`,
           });
           counts.set(editor, (counts.get(editor) ?? 0) + 1);

@@ -1,5 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { hasUrlCredentials, readSystemAndUserFiles, sourceResult, sourceTables, type SourceInput } from './common.js';
+import { hasUrlCredentials } from '../../util/redact.js';
+import { readSystemAndUserFiles, sourceResult, sourceTables, type SourceInput } from './common.js';
 import { parseNpmrc, type NpmConfig } from './npm-config.parse.js';
 
 /** Global npmrc locations: /etc (distribution packages), /usr and /usr/local prefixes. */

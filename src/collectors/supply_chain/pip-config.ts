@@ -1,5 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { hasUrlCredentials, readSystemAndUserFiles, sourceResult, sourceTables, urlHost, type SourceInput } from './common.js';
+import { hasUrlCredentials } from '../../util/redact.js';
+import { readSystemAndUserFiles, sourceResult, sourceTables, urlHost, type SourceInput } from './common.js';
 import { parsePipConf, type PipConfig } from './pip-config.parse.js';
 
 const SYSTEM = ['/etc/pip.conf', '/etc/xdg/pip/pip.conf'];

@@ -1,5 +1,6 @@
 import { defineCollector, MINUTE, SECOND } from '../types.js';
-import { isSecureTransport, readDropIns, sanitizeUrl, sourceResult, sourceTables, type ConfigFile, type SourceInput } from './common.js';
+import { redactUrl } from '../../util/redact.js';
+import { isSecureTransport, readDropIns, sourceResult, sourceTables, type ConfigFile, type SourceInput } from './common.js';
 import { mainGpgcheck, parseRepoFile, type RepoDef } from './repo-file.parse.js';
 
 /** dnf reads dnf.conf; yum reads yum.conf. Both may also hold repository sections. */
@@ -21,7 +22,7 @@ function toSource(file: string, r: RepoDef, defaultGpgcheck: boolean | null): So
     extra: {
       repo_gpgcheck: r.repoGpgcheck ?? false,
       urls: r.urls.length,
-      gpgkey: r.gpgkeys.map(sanitizeUrl).join(' '),
+      gpgkey: r.gpgkeys.map(redactUrl).join(' '),
     },
   };
 }

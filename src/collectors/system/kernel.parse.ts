@@ -1,3 +1,4 @@
+import { redactAssignment } from '../../util/redact.js';
 import { compareVersionPart } from './debian-version.js';
 
 export interface KernelVersion {
@@ -91,16 +92,12 @@ const RULES: Record<string, Rule> = {
 const normalName = (name: string): string => name.replace(/-/g, '_');
 const RULES_BY_NAME = new Map(Object.entries(RULES).map(([k, v]) => [normalName(k), v]));
 
-/** Parameters whose value is a credential (iSCSI CHAP passwords, keys passed to the initramfs). */
-const SECRET_NAME = /(^|[._-])(password|passwd|pass|secret|token|key|credentials?)($|[._-])/i;
-
 /**
- * A value fit to leave the host: secrets become `<redacted>`, and URLs
- * (`inst.ks=http://user:pass@host/ks.cfg`, `netroot=iscsi:user:pass@…`) lose their user info.
+ * A value fit to leave the host (src/util/redact.ts): secrets (`rd.iscsi.password=`) become
+ * `<redacted>`, URLs (`inst.ks=http://user:pass@host/ks.cfg`, `netroot=iscsi:user:pass@…`) lose their password.
  */
 export function redactParamValue(name: string, value: string): string {
-  if (SECRET_NAME.test(name)) return '<redacted>';
-  return value.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1').replace(/^(iscsi:)[^@/]*@/i, '$1');
+  return redactAssignment(name, value);
 }
 
 /**

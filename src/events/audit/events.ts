@@ -1,5 +1,6 @@
 import { sha256Hex as sha256 } from '../../util/hash.js';
 import * as path from 'node:path';
+import { redactCommandLine } from '../../util/redact.js';
 import { putAttr, type EventAttributes, type SecurityEvent } from '../types.js';
 import { auditId, auditString, decodeAuditValue, decodeSockaddr, execveArgs, parseFields, redactArgs, syscallName, type AuditRecord } from './parse.js';
 
@@ -23,11 +24,14 @@ const ACCOUNT_EVENTS: Record<string, string> = {
 
 export { sha256 };
 
-/** A command line may hold secrets: only its executable and a hash of the whole leave the host. */
+/**
+ * A command line may hold secrets: only its executable and a hash of the whole leave the host.
+ * The hash is of the redacted line, so a short password cannot be guessed from it offline.
+ */
 export function commandAttributes(attrs: EventAttributes, command: string): void {
-  const exe = command.trim().split(/\s+/)[0];
-  putAttr(attrs, 'process.executable.path', exe);
-  putAttr(attrs, 'hostbaseline.command.sha256', sha256(command));
+  const redacted = redactCommandLine(command);
+  putAttr(attrs, 'process.executable.path', redacted.trim().split(/\s+/)[0]);
+  putAttr(attrs, 'hostbaseline.command.sha256', sha256(redacted));
 }
 
 function processAttrs(attrs: EventAttributes, f: Record<string, string>, e: Record<string, string>): void {

@@ -1,4 +1,5 @@
 /** Pure parsing of Linux audit records (auditd's raw and enriched formats). */
+import { redactArgv, REDACT_INPUT_CAP } from '../../util/redact.js';
 
 export interface AuditRecord {
   type: string;
@@ -138,29 +139,15 @@ export function execveArgs(fields: Record<string, string>): string[] {
   return args;
 }
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key)/i;
-
 /**
- * Command-line arguments are evidence, but some carry secrets (`--password=x`, `TOKEN=…`,
- * `https://user:pass@host`): those values are replaced, long arguments are cut.
+ * Command-line arguments are evidence, but some carry secrets (`--password=x`, `mysql -pX`,
+ * `Authorization: Bearer …`, `https://user:pass@host`): those values are replaced (src/util/redact.ts),
+ * then long arguments are cut.
  */
 export function redactArgs(args: string[], maxArgs = 64, maxArgLen = 256): string[] {
-  const out: string[] = [];
-  let hideNext = false;
-  for (const a of args.slice(0, maxArgs)) {
-    let v = a;
-    if (hideNext) {
-      v = '<redacted>';
-      hideNext = false;
-    } else if (/^-{1,2}[A-Za-z0-9_-]+$/.test(a) && SECRET_NAME.test(a)) {
-      hideNext = true;
-    } else {
-      const eq = a.indexOf('=');
-      if (eq > 0 && SECRET_NAME.test(a.slice(0, eq))) v = `${a.slice(0, eq)}=<redacted>`;
-      v = v.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]*@/gi, '$1<redacted>@');
-    }
-    out.push(v.length > maxArgLen ? v.slice(0, maxArgLen) + '…' : v);
-  }
+  const kept = args.slice(0, maxArgs);
+  // A secret cut in half would no longer be recognised: redact whole arguments, then cut.
+  const out = redactArgv(kept.map((a) => (a.length > REDACT_INPUT_CAP ? a.slice(0, REDACT_INPUT_CAP) : a))).map((v) => (v.length > maxArgLen ? v.slice(0, maxArgLen) + '…' : v));
   if (args.length > maxArgs) out.push(`… ${args.length - maxArgs} more`);
   return out;
 }

@@ -2,6 +2,7 @@
 import { apparmorEvent, commandAttributes } from '../audit/events.js';
 import { parseAuditLine } from '../audit/parse.js';
 import { putAttr, type EventAttributes, type SecurityEvent } from '../types.js';
+import { redactText } from '../../util/redact.js';
 
 export interface LogEntry {
   time: number;
@@ -68,6 +69,8 @@ const SU_FAIL = /pam_unix\(su(?:-l)?:auth\): authentication failure;.*?ruser=(\S
 const SU_FAIL_OLD = /^FAILED SU \(to (\S+)\) (\S+) on (\S+)/;
 
 function ev(name: string, severity: SecurityEvent['severity'], e: LogEntry, attrs: EventAttributes): SecurityEvent {
+  // Log text is host-supplied: a password typed as a user name, a token in a working directory.
+  for (const [k, v] of Object.entries(attrs)) if (typeof v === 'string') attrs[k] = redactText(v);
   putAttr(attrs, 'process.pid', e.pid);
   putAttr(attrs, 'hostbaseline.log.program', e.program);
   return { name, severity, time: e.time, attributes: attrs };

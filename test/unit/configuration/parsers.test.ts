@@ -129,7 +129,7 @@ describe('fstab', () => {
   it('network mounts and redacted credentials', () => {
     const [cifs] = parseFstab('//nas/share /mnt/s cifs username=bob,password=hunter2,vers=3.0 0 0\n');
     expect(isNetworkMount(cifs!)).toBe(true);
-    expect(sanitizeOptions(cifs!.options).join(',')).toBe('username=bob,password=REDACTED,vers=3.0');
+    expect(sanitizeOptions(cifs!.options).join(',')).toBe('username=bob,password=<redacted>,vers=3.0');
     expect(isNetworkMount(parseFstab('srv:/x /y nfs defaults\n')[0]!)).toBe(true);
     expect(isNetworkMount(parseFstab('/dev/sda1 /y ext4 defaults\n')[0]!)).toBe(false);
   });

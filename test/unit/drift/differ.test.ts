@@ -130,3 +130,18 @@ describe('record bodies', () => {
     );
   });
 });
+
+describe('text in drift rows', () => {
+  it('goes through the redaction rules: a URL password or a token in any column never leaves', () => {
+    const { s: events, events: sent } = sink();
+    const differ = new DriftDiffer({ sink: events, stateDir: tempDir('hb-drift-'), log: memoryLogger(), maxPerTable: 100 });
+    const spec: TableSpec = { name: 'sources', key: ['file'], description: '', drift: true };
+    differ.onTables('apt_sources', [spec], [{ name: 'sources', rows: [] }], 1000);
+    const row = { file: '/etc/apt/sources.list.d/x.list', url: 'https://deploy:Hunter2Pw@repo.example.com/debian', note: 'token=ghp_a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2a1B2' };
+    differ.onTables('apt_sources', [spec], [{ name: 'sources', rows: [row] }], 2000);
+    const added = JSON.stringify(sent.find((e) => e.name === 'hostbaseline.drift.added'));
+    expect(added).toContain('https://deploy:<redacted>@repo.example.com/debian');
+    expect(added).not.toContain('Hunter2Pw');
+    expect(added).not.toContain('ghp_a1B2');
+  });
+});

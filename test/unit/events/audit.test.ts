@@ -44,7 +44,7 @@ describe('audit records', () => {
   it('redacts secret-looking arguments and caps long ones', () => {
     expect(redactArgs(['curl', 'https://bob:pw@x.example/', 'API_TOKEN=abc', '--token', 'abc', 'x'.repeat(300)])).toEqual([
       'curl',
-      'https://<redacted>@x.example/',
+      'https://bob:<redacted>@x.example/',
       'API_TOKEN=<redacted>',
       '--token',
       '<redacted>',

@@ -10,9 +10,11 @@ describe('events configuration', () => {
   });
 
   it('is on with an OTEL_* endpoint, which the exporter reads itself', () => {
-    const c = resolveEventsConfig({ ...base, args: args({}) }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://user:pw@collector:4318/' })!;
+    const c = resolveEventsConfig({ ...base, args: args({}) }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://user:s3cretPw@collector:4318/' })!;
     // Nothing read from the environment is passed on: the SDK reads it, with its own rules.
-    expect(c.otlp).toEqual({ protocol: 'http/protobuf', headers: {}, endpoint: 'http://collector:4318/ (OTEL_EXPORTER_OTLP_ENDPOINT)' });
+    // The endpoint as logged goes through the one redaction module: the user stays, the password never shows.
+    expect(c.otlp).toEqual({ protocol: 'http/protobuf', headers: {}, endpoint: 'http://user:<redacted>@collector:4318/ (OTEL_EXPORTER_OTLP_ENDPOINT)' });
+    expect(JSON.stringify(c)).not.toContain('s3cretPw');
     const logs = resolveEventsConfig({ ...base, args: args({}) }, { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://c:1/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:1' })!;
     expect(logs.otlp.endpoint).toBe('http://c:1/custom (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)');
   });

@@ -88,7 +88,7 @@ describe('environment and command line', () => {
   });
   it('joins, redacts secrets and caps the command line', () => {
     const cmd = formatCmdline(Buffer.from('app\0--password\0hunter2\0--token=abc\0https://u:p@h/x\0-v\0'));
-    expect(cmd).toBe('app --password *** --token=*** https://h/x -v');
+    expect(cmd).toBe('app --password <redacted> --token=<redacted> https://u:<redacted>@h/x -v');
     expect(formatCmdline('a'.repeat(1000) + '\0', 256)).toHaveLength(256);
     expect(formatCmdline('')).toBe('');
   });

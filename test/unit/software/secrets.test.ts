@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { softwareCollectors } from '../../../src/collectors/software/index.js';
-import { stripUrlCredentials } from '../../../src/collectors/software/common.js';
+import { redactText } from '../../../src/util/redact.js';
 import { collectOnce, fixturePath } from '../../helpers.js';
 import { hostWith } from './host.js';
 
@@ -40,7 +40,7 @@ describe('secrets stay home (software collectors)', () => {
     expect(out).toContain('"url-version"');
     expect(out).not.toContain(PASSWORD);
     expect(out).not.toContain(TOKEN);
-    expect(out).toContain('git+https://git.example/a.git#v1'); // the URL kept, its credentials gone
+    expect(out).toContain('git+https://x:<redacted>@git.example/a.git#v1'); // the URL kept, its password gone
   });
 
   it('export nothing of the fixture host npmrc credentials', async () => {
@@ -51,7 +51,9 @@ describe('secrets stay home (software collectors)', () => {
     }
   });
 
-  it('strips user:password@ from every URL of a text', () => {
-    expect(stripUrlCredentials('a https://u:p@h/x and ssh://tok@h2 and mail@example.org')).toBe('a https://h/x and ssh://h2 and mail@example.org');
+  it('redacts the password or token of every URL of a text', () => {
+    expect(redactText('a https://u:p@h/x and ssh://ghp_0123456789abcdefghijABCDEFGHIJ012345@h2 and ssh://git@h3 and mail@example.org')).toBe(
+      'a https://u:<redacted>@h/x and ssh://<redacted>@h2 and ssh://git@h3 and mail@example.org',
+    );
   });
 });

@@ -45,7 +45,7 @@ describe('supply chain collectors on host-a', () => {
   it('per-user pip and npm files carry the user', async () => {
     const pip = await collectOnce(byName('pip_config'), HOST_A);
     expect(pip.tables.pip_sources!.find((x) => x.user === 'alice' && x.type === 'index-url')).toMatchObject({
-      url: 'https://pypi.corp.example.internal/simple/',
+      url: 'https://alice:<redacted>@pypi.corp.example.internal/simple/',
       trusted: true,
       authenticated: true,
     });

@@ -89,9 +89,9 @@ describe('secrets on the command line', () => {
     expect(params.map((p) => `${p.name}=${p.value}`)).toEqual([
       'rd.iscsi.password=<redacted>',
       'rd.iscsi.in.password=<redacted>',
-      'rd.luks.key=<redacted>',
-      'inst.ks=http://10.0.0.1/ks.cfg',
-      'netroot=iscsi:10.0.0.2::3260::iqn.x',
+      'rd.luks.key=/keyfile', // a key file's path is a fact, not the key
+      'inst.ks=http://admin:<redacted>@10.0.0.1/ks.cfg',
+      'netroot=iscsi:user:<redacted>@10.0.0.2::3260::iqn.x',
       'spec_store_bypass_disable=off',
       'vconsole.keymap=de',
     ]);
