@@ -137,11 +137,18 @@ describe('Dockerfile', () => {
     .filter((l) => l.trim() && !l.trim().startsWith('#'))
     .map((l) => l.trim());
 
-  it('pins every base image by tag (no latest)', () => {
+  it('pins every base image by tag (no latest), the default of the BASE_IMAGE build argument too', () => {
+    // ARGs before the first FROM may name the base; their defaults are what a plain build uses.
+    const args = new Map<string, string>();
+    for (const l of instructions.slice(0, instructions.findIndex((i) => /^FROM\s/i.test(i)))) {
+      const m = /^ARG\s+(\w+)=(\S+)$/i.exec(l);
+      if (m) args.set(m[1]!, m[2]!);
+    }
+    expect(args.get('BASE_IMAGE')).toMatch(/^node:24\.[\d.]+-bookworm-slim$/);
     const froms = instructions.filter((l) => /^FROM\s/i.test(l));
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const f of froms) {
-      const image = f.split(/\s+/)[1]!;
+      const image = f.split(/\s+/)[1]!.replace(/^\$\{(\w+)\}$/, (_, name: string) => args.get(name) ?? `unset ${name}`);
       expect(image, f).toMatch(/:[\w.-]+$|@sha256:/);
       expect(image, f).not.toMatch(/:latest$/);
     }

@@ -61,3 +61,17 @@ app.kubernetes.io/part-of: {{ include "hostbaseline.name" . }}
 {{- define "hostbaseline.objectNamespace" -}}
 {{- default (include "hostbaseline.namespace" .root) .ns }}
 {{- end }}
+
+{{/*
+The container security context of the values, with NET_ADMIN added when the firewall
+collector is enabled (the kernel dumps netfilter rules only to that capability).
+*/}}
+{{- define "hostbaseline.containerSecurityContext" -}}
+{{- $sc := deepCopy (.Values.containerSecurityContext | default dict) -}}
+{{- if .Values.firewall.enabled -}}
+{{- $caps := $sc.capabilities | default dict -}}
+{{- $_ := set $caps "add" (append ($caps.add | default list) "NET_ADMIN" | uniq) -}}
+{{- $_ := set $sc "capabilities" $caps -}}
+{{- end -}}
+{{- toYaml $sc -}}
+{{- end -}}
