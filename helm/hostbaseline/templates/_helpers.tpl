@@ -75,3 +75,39 @@ collector is enabled (the kernel dumps netfilter rules only to that capability).
 {{- end -}}
 {{- toYaml $sc -}}
 {{- end -}}
+
+{{/*
+One ServiceMonitor endpoint: root, m (prometheus.monitor), interval, scrapeTimeout, params
+(query parameters), relabelings.
+*/}}
+{{- define "hostbaseline.monitorEndpoint" -}}
+{{- $m := .m -}}
+- port: {{ .root.Values.service.portName }}
+  scheme: {{ $m.scheme }}
+  {{- with .interval }}
+  interval: {{ . }}
+  {{- end }}
+  {{- with .scrapeTimeout }}
+  scrapeTimeout: {{ . }}
+  {{- end }}
+  {{- with .params }}
+  params:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.tlsConfig }}
+  tlsConfig:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.basicAuth }}
+  basicAuth:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .relabelings }}
+  relabelings:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.metricRelabelings }}
+  metricRelabelings:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
