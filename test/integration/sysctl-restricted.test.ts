@@ -10,7 +10,7 @@ import { hasProgram } from '../support/programs.js';
 describe.runIf(hasProgram('setpriv'))('sysctl keys the kernel will not show', () => {
   it('are reported as unreadable records, not a failed collector', () => {
     const root = tempDir('hb-sysctl-');
-    for (const [key, value] of [['kernel/kptr_restrict', '1'], ['net/core/bpf_jit_harden', '2']]) {
+    for (const [key, value] of [['kernel/kptr_restrict', '1'], ['net/core/bpf_jit_harden', '2']] as const) {
       mkdirSync(path.join(root, 'proc/sys', path.dirname(key)), { recursive: true });
       writeFileSync(path.join(root, 'proc/sys', key), `${value}\n`);
     }
