@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -12,6 +11,7 @@ import { helm } from '../support/helm.js';
 import { importNodeBase } from '../support/image-base.js';
 import { podToDockerRun, type DockerRun } from '../support/pod-docker.js';
 import { hasProgram } from '../support/programs.js';
+import { freePort } from '../support/prometheus.js';
 
 /**
  * The image built from the Dockerfile on a private engine (nothing pulled: the base is a
@@ -22,14 +22,6 @@ const IMAGE = 'hostbaseline:image-test';
 const CHART = path.join(REPO, 'helm', 'hostbaseline');
 /** Collectors whose results the two runs must agree on. */
 const COMPARED = ['deb', 'users', 'listening_ports', 'suid_files', 'processes'];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sample lines of one family (`name{…} value`), in exposition order. */
 function samples(text: string, family: string): string[] {
