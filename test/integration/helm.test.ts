@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { allCollectors } from '../../src/collectors/all.js';
 import { REPO } from '../helpers.js';
 import { helm } from '../support/helm.js';
 import { rejectUnknownFields, validateWithModels, type K8sObject } from '../support/k8s-schema.js';
@@ -21,6 +22,9 @@ const ALL_ON = [
   'config.collectors.deb.max_series=20000',
   'service.ipDualStack.enabled=true',
   'stateDir.type=emptyDir',
+  'firewall.enabled=true',
+  'webConfig.secretName=hostbaseline-web',
+  'prometheus.monitor.scheme=https',
 ];
 
 function render(sets: string[] = []): K8sObject[] {
@@ -89,6 +93,52 @@ describe('Helm chart', () => {
     expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['DAC_READ_SEARCH', 'SYS_PTRACE'] });
   });
 
+  it('runs the firewall collector only with firewall.enabled, which adds NET_ADMIN', () => {
+    const off = daemonSet(render()).spec.template.spec.containers[0];
+    expect(off.args).toContain('--no-collector.firewall');
+    const on = daemonSet(render(['firewall.enabled=true'])).spec.template.spec.containers[0];
+    expect(on.args).not.toContain('--no-collector.firewall');
+    expect(on.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['DAC_READ_SEARCH', 'SYS_PTRACE', 'NET_ADMIN'] });
+    // Values that already add it do not get it twice.
+    const twice = daemonSet(render(['firewall.enabled=true', 'containerSecurityContext.capabilities.add={NET_ADMIN}'])).spec.template.spec.containers[0];
+    expect(twice.securityContext.capabilities.add).toEqual(['NET_ADMIN']);
+  });
+
+  it('mounts a web-config Secret and passes --web.config.file; probes check the port, which needs no credentials', () => {
+    const pod = daemonSet(render(['webConfig.secretName=hostbaseline-web'])).spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.args).toContain('--web.config.file=/etc/hostbaseline-web/web-config.yml');
+    expect(c.volumeMounts).toContainEqual({ name: 'web-config', mountPath: '/etc/hostbaseline-web', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'web-config', secret: { secretName: 'hostbaseline-web', defaultMode: 0o400 } });
+    for (const probe of [c.livenessProbe, c.readinessProbe]) {
+      expect(probe.tcpSocket).toEqual({ port: 9855 });
+      expect(probe.httpGet).toBeUndefined();
+    }
+    const plain = daemonSet(render()).spec.template.spec.containers[0];
+    expect(plain.args.join(' ')).not.toMatch(/web\.config/);
+    expect(plain.livenessProbe.httpGet.path).toBe('/healthz');
+  });
+
+  it('splits the ServiceMonitor into a fast job and a slow inventory job over the same collector list', () => {
+    const monitor = render(['prometheus.monitor.enabled=true', 'prometheus.monitor.interval=30s']).find((o) => o.kind === 'ServiceMonitor') as any;
+    const [fast, slow] = monitor.spec.endpoints;
+    expect(monitor.spec.endpoints).toHaveLength(2);
+    expect(fast.interval).toBe('30s');
+    expect(slow.interval).toBe('4m');
+    const inventory = slow.params['collect[]'];
+    expect(fast.params['exclude[]']).toEqual(inventory);
+    expect(slow.relabelings).toContainEqual({ action: 'replace', targetLabel: 'scrape', replacement: 'inventory' });
+    expect(fast.relabelings).toBeUndefined();
+    // Every listed collector exists and is on by default (the exporter answers 400 otherwise).
+    const enabled = new Set(allCollectors().filter((c) => c.defaultEnabled).map((c) => c.name));
+    expect(inventory.filter((c: string) => !enabled.has(c))).toEqual([]);
+    // The slow interval stays under Prometheus' default lookback delta of 5m.
+    expect(Number(/^(\d+)m$/.exec(slow.interval)![1])).toBeLessThan(5);
+    const single = render(['prometheus.monitor.enabled=true', 'prometheus.monitor.inventory.split=false']).find((o) => o.kind === 'ServiceMonitor') as any;
+    expect(single.spec.endpoints).toHaveLength(1);
+    expect(single.spec.endpoints[0].params).toBeUndefined();
+  });
+
   it('runs on every node with a priority class, rolling updates and resources', () => {
     const ds = daemonSet(render());
     const pod = ds.spec.template.spec;
@@ -137,11 +187,18 @@ describe('Dockerfile', () => {
     .filter((l) => l.trim() && !l.trim().startsWith('#'))
     .map((l) => l.trim());
 
-  it('pins every base image by tag (no latest)', () => {
+  it('pins every base image by tag (no latest), the default of the BASE_IMAGE build argument too', () => {
+    // ARGs before the first FROM may name the base; their defaults are what a plain build uses.
+    const args = new Map<string, string>();
+    for (const l of instructions.slice(0, instructions.findIndex((i) => /^FROM\s/i.test(i)))) {
+      const m = /^ARG\s+(\w+)=(\S+)$/i.exec(l);
+      if (m) args.set(m[1]!, m[2]!);
+    }
+    expect(args.get('BASE_IMAGE')).toMatch(/^node:24\.[\d.]+-bookworm-slim$/);
     const froms = instructions.filter((l) => /^FROM\s/i.test(l));
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const f of froms) {
-      const image = f.split(/\s+/)[1]!;
+      const image = f.split(/\s+/)[1]!.replace(/^\$\{(\w+)\}$/, (_, name: string) => args.get(name) ?? `unset ${name}`);
       expect(image, f).toMatch(/:[\w.-]+$|@sha256:/);
       expect(image, f).not.toMatch(/:latest$/);
     }
@@ -161,9 +218,14 @@ describe('Dockerfile', () => {
     expect(instructions.filter((l) => /^ADD\s+\S*:\/\//i.test(l))).toEqual([]);
   });
 
-  it('is the image the chart points to', () => {
+  it('is the image the chart points to, under the name the README builds and pushes', () => {
     const values = readFileSync(path.join(REPO, 'helm', 'hostbaseline', 'values.yaml'), 'utf8');
     expect(values).toMatch(/repository: hostbaseline\/hostbaseline/);
+    const appVersion = /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(path.join(REPO, 'helm', 'hostbaseline', 'Chart.yaml'), 'utf8'))![1]!;
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(readme).toContain(`docker build -t $REGISTRY/hostbaseline/hostbaseline:${appVersion} .`);
+    expect(readme).toContain(`docker push $REGISTRY/hostbaseline/hostbaseline:${appVersion}`);
+    expect(readme).toContain('--set image.registry=$REGISTRY');
     expect(text).toMatch(/ENTRYPOINT \["node", .*"bin\/hostbaseline-exporter.js"\]/);
   });
 });

@@ -35,13 +35,17 @@ export interface PromResult {
   value: [number, string];
 }
 
-/** Starts Debian's prometheus on a loopback port, scraping the given targets every second. */
-export async function startPrometheus(targets: ScrapeTarget[], ruleFiles: string[] = []): Promise<RunningPrometheus> {
+/**
+ * Starts Debian's prometheus on a loopback port, scraping the given targets every second;
+ * scrapeConfigs are further jobs given whole (each rendered as one JSON line, which YAML reads).
+ */
+export async function startPrometheus(targets: ScrapeTarget[], ruleFiles: string[] = [], scrapeConfigs: object[] = []): Promise<RunningPrometheus> {
   const dir = tempDir('hb-prom-');
   const port = await freePort();
-  const jobs = targets
-    .map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`)
-    .join('\n');
+  const jobs = [
+    ...targets.map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]`),
+    ...scrapeConfigs.map((c) => `  - ${JSON.stringify(c)}`),
+  ].join('\n');
   const rules = ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}\n` : '';
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${rules}scrape_configs:\n${jobs}\n`);

@@ -61,3 +61,53 @@ app.kubernetes.io/part-of: {{ include "hostbaseline.name" . }}
 {{- define "hostbaseline.objectNamespace" -}}
 {{- default (include "hostbaseline.namespace" .root) .ns }}
 {{- end }}
+
+{{/*
+The container security context of the values, with NET_ADMIN added when the firewall
+collector is enabled (the kernel dumps netfilter rules only to that capability).
+*/}}
+{{- define "hostbaseline.containerSecurityContext" -}}
+{{- $sc := deepCopy (.Values.containerSecurityContext | default dict) -}}
+{{- if .Values.firewall.enabled -}}
+{{- $caps := $sc.capabilities | default dict -}}
+{{- $_ := set $caps "add" (append ($caps.add | default list) "NET_ADMIN" | uniq) -}}
+{{- $_ := set $sc "capabilities" $caps -}}
+{{- end -}}
+{{- toYaml $sc -}}
+{{- end -}}
+
+{{/*
+One ServiceMonitor endpoint: root, m (prometheus.monitor), interval, scrapeTimeout, params
+(query parameters), relabelings.
+*/}}
+{{- define "hostbaseline.monitorEndpoint" -}}
+{{- $m := .m -}}
+- port: {{ .root.Values.service.portName }}
+  scheme: {{ $m.scheme }}
+  {{- with .interval }}
+  interval: {{ . }}
+  {{- end }}
+  {{- with .scrapeTimeout }}
+  scrapeTimeout: {{ . }}
+  {{- end }}
+  {{- with .params }}
+  params:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.tlsConfig }}
+  tlsConfig:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.basicAuth }}
+  basicAuth:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .relabelings }}
+  relabelings:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $m.metricRelabelings }}
+  metricRelabelings:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}

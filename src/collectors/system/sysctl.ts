@@ -1,4 +1,4 @@
-import { isNotFound, type HostFs } from '../../host/hostfs.js';
+import { HostFsError, isNotFound, type HostFs } from '../../host/hostfs.js';
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
 import { dropInFiles } from './config-files.js';
 import {
@@ -44,12 +44,20 @@ const VOLATILE_KEYS = new Set([
 /** Bound of the `all` walk, so a host with thousands of interfaces cannot make it run away. */
 const MAX_WALK_KEYS = 20_000;
 
-/** Live value of one key, or null when this kernel does not have it (or it cannot be read while walking). */
-async function readLive(fs: HostFs, key: string, lenient: boolean): Promise<string | null> {
+/**
+ * Live value of one key, or null when this kernel does not have it (or it cannot be read while
+ * walking). Some keys refuse reads to anyone without a capability the exporter is not given in
+ * a container (net.core.bpf_jit_* want CAP_SYS_ADMIN): reported through denied, not a failure.
+ */
+async function readLive(fs: HostFs, key: string, lenient: boolean, denied: (path: string, reason: string) => void): Promise<string | null> {
   try {
     return normalizeValue(await fs.readText(keyPath(key), { maxBytes: 256 * 1024 }));
   } catch (err) {
     if (isNotFound(err) || lenient) return null;
+    if (err instanceof HostFsError && err.code === 'EACCES') {
+      denied(err.hostPath, 'permission denied (the kernel shows this key only with more capabilities)');
+      return null;
+    }
     throw err;
   }
 }
@@ -129,7 +137,7 @@ export const sysctl = defineCollector({
       if (ctx.signal.aborted) throw new Error('/proc/sys: aborted');
       if (why === 'all' && VOLATILE_KEYS.has(key)) continue;
       // Walked and configured keys may be write-only or refuse reads: skipped, not failures.
-      const value = await readLive(ctx.fs, key, why === 'all' || why === 'config');
+      const value = await readLive(ctx.fs, key, why === 'all' || why === 'config', ctx.parseError);
       if (value === null) continue;
       live.set(key, value);
       const numeric = numericValue(value);
