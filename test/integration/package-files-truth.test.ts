@@ -1,15 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageFiles } from '../../src/collectors/software/package-files.js';
 import { collectOnce, tempDir } from '../helpers.js';
+import { debootstrapTarball } from '../support/image-base.js';
 import { hasProgram } from '../support/programs.js';
 
 /**
- * Package-file integrity against the tools that define it: on a root with rpmbuild packages
- * installed by `rpm --root`, a binary, a library and a config file are changed, a mode is
- * changed and a file deleted; the result must equal `rpm -Va --root`.
+ * Package-file integrity against the tools that define it: on a `debootstrap` root and on a
+ * root with rpmbuild packages installed by `rpm --root`, a binary, a library and a config file
+ * are changed, a mode is changed and a file deleted; the result must equal `debsums` and
+ * `rpm -Va --root`.
  */
 
 /** Where rpm keeps its database on the hosts we read (Debian's rpm defaults to ~/.rpmdb); relative to --root. */
@@ -100,4 +102,61 @@ describe.skipIf(!rpmTools)('package_files equals rpm -Va on a root with rpm-inst
     const binaries = tables.package_file_changes!.filter((r) => r.binary === true).map((r) => r.path);
     expect(binaries.sort()).toEqual(['/usr/bin/hb-helper', '/usr/bin/hb-tool', '/usr/lib64/libhbtool.so.1']);
   });
+});
+
+/** `debsums --root -a -c`: changed files on stdout, missing ones as "missing file X (from P package)" on stderr. */
+function debsums(root: string): string[] {
+  const r = spawnSync('debsums', ['--root', root, '-a', '-c'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const conffiles = new Set<string>();
+  for (const m of readFileSync(path.join(root, 'var/lib/dpkg/status'), 'utf8').matchAll(/^ (\/\S+) [0-9a-f]{32}/gm)) conffiles.add(m[1]!);
+  const out = new Set<string>();
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const file = line.startsWith(root) ? line.slice(root.length) : line;
+    out.add(`${file} modified config=${conffiles.has(file)}`);
+  }
+  for (const m of r.stderr.matchAll(/missing file (\S+)/g)) {
+    const file = m[1]!.startsWith(root) ? m[1]!.slice(root.length) : m[1]!;
+    out.add(`${file} missing config=${conffiles.has(file)}`);
+  }
+  return [...out].sort();
+}
+
+const debTools = ['debootstrap', 'debsums', 'tar'].every((t) => hasProgram(t));
+
+describe.skipIf(!debTools)('package_files equals debsums on a debootstrap root', () => {
+  const work = tempDir('hb-pkgfiles-deb-');
+  const root = path.join(work, 'root');
+
+  beforeAll(() => {
+    mkdirSync(root);
+    execFileSync('tar', ['-xf', debootstrapTarball(), '-C', root], { stdio: 'pipe' });
+  }, 900_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('an untouched root verifies as debsums says', async () => {
+    const { state, tables } = await collectOnce(packageFiles, root, { options: { io_bytes_per_second: 0 } });
+    expect(state.success, state.lastError ?? '').toBe(true);
+    expect(ours(tables.package_file_changes!.filter((r) => r.manager === 'deb'))).toEqual(debsums(root));
+    expect((tables.package_integrity_summary![0]!.files as number) > 1000).toBe(true);
+  }, 120_000);
+
+  it('a tampered binary, library, conffile and mode and a deleted file equal debsums', async () => {
+    appendFileSync(path.join(root, 'usr/bin/id'), 'implant');
+    const lib = readdirSync(path.join(root, 'usr/lib/x86_64-linux-gnu')).find((f) => /^libz\.so\.1\./.test(f)) ?? readdirSync(path.join(root, 'usr/lib/x86_64-linux-gnu')).find((f) => /\.so\.\d/.test(f))!;
+    const libPath = path.join(root, 'usr/lib/x86_64-linux-gnu', lib);
+    const bytes = readFileSync(libPath);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(libPath, bytes);
+    appendFileSync(path.join(root, 'etc/login.defs'), '\nPASS_MAX_DAYS 1\n');
+    // dpkg records no modes: neither tool sees this one, and both agree on that.
+    chmodSync(path.join(root, 'usr/bin/tr'), 0o4755);
+    rmSync(path.join(root, 'usr/bin/tail'));
+    const expected = debsums(root);
+    expect(expected).toEqual(expect.arrayContaining(['/usr/bin/id modified config=false', '/etc/login.defs modified config=true', '/usr/bin/tail missing config=false']));
+    // The package lists the library under /lib, which usrmerge links to /usr/lib: both tools name it as packaged.
+    expect(expected.some((e) => e.endsWith(`/x86_64-linux-gnu/${lib} modified config=false`))).toBe(true);
+    const { tables } = await collectOnce(packageFiles, root, { options: { io_bytes_per_second: 0 } });
+    expect(ours(tables.package_file_changes!.filter((r) => r.manager === 'deb'))).toEqual(expected);
+  }, 120_000);
 });
