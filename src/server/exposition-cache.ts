@@ -1,14 +1,11 @@
-import { promisify } from 'node:util';
-import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import type { CollectorState, Scheduler } from '../collectors/scheduler.js';
 import type { Catalog } from '../metrics/catalog.js';
 import type { RenderedCollector } from '../metrics/exposition.js';
 import { familyHeader, OPENMETRICS_EOF, withCreated, type ExpositionFormat } from '../metrics/formats.js';
 import { renderHealth, type HealthDetail } from '../metrics/health.js';
+import { deflateSegment, deflateSegmentSync, gzipJoin, joinDeflated, type Deflated, type Segment } from './deflate-segments.js';
 import { PROCESS_START_SECONDS, renderLive } from './self-metrics.js';
-
-const gzip = promisify(gzipCb);
 
 /** Refreshes that land together (startup, collectors on the same interval) make one rebuild. */
 const REBUILD_DELAY_MS = 25;
@@ -23,16 +20,15 @@ export interface Exposition {
   gzip?: Buffer;
 }
 
-/** One collector's families in one format, as text and as a gzip member. */
-interface Segment {
-  text: string;
-  gz: Buffer;
+interface Parts {
+  own: Segment;
+  shared: Map<string, Segment>;
 }
 
-/** Segments joined lazily: the text is only needed by clients that do not take gzip. */
+/** Segments in order, and already joined for gzip; the text is joined only for clients that do not take gzip. */
 interface Body {
   segments: Segment[];
-  gz: Buffer;
+  joined: Deflated;
 }
 
 interface Built {
@@ -45,13 +41,12 @@ interface Built {
 }
 
 /**
- * Holds the rendered exposition as one pre-rendered, pre-compressed segment per
+ * Holds the rendered exposition as pre-rendered, pre-compressed segments per
  * collector and format. Collectors render their series when they refresh; shortly
  * after, the segments of the collectors that changed are compressed on libuv's
  * thread pool, off the scrape path. A scrape, full or filtered by `collect[]`,
- * concatenates segments: gzip members concatenate into one valid stream, which HTTP
- * clients and Prometheus read as one body. Only the small health and live parts are
- * rendered per scrape.
+ * concatenates segments into one gzip stream (see deflate-segments.ts). Only the
+ * small health and live parts are rendered and compressed per scrape.
  */
 export class ExpositionCache {
   private built: Built | null = null;
@@ -60,7 +55,10 @@ export class ExpositionCache {
   /** The state version at which every collector had run once. */
   private readyVersion: number | null = null;
   /** Segments per rendered result: a collector that did not change keeps its segments. */
-  private readonly segments = new WeakMap<RenderedCollector, Map<ExpositionFormat, Segment>>();
+  private readonly segments = new WeakMap<RenderedCollector, Map<ExpositionFormat, Parts>>();
+  /** Families more than one collector emits, in catalog order. */
+  private readonly shared: Set<string>;
+  private readonly headers = new Map<string, Segment>();
   /** Formats asked for at least once: rebuilds prepare them ahead of scrapes. */
   private readonly wanted = new Set<ExpositionFormat>(['text']);
 
@@ -70,6 +68,9 @@ export class ExpositionCache {
     private readonly self: Registry,
     private readonly healthDetail: HealthDetail = 'basic',
   ) {
+    const owners = new Map<string, Set<string>>();
+    for (const f of catalog.families) owners.set(f.name, (owners.get(f.name) ?? new Set()).add(f.collector));
+    this.shared = new Set([...owners].filter(([, c]) => c.size > 1).map(([name]) => name));
     scheduler.onChange(() => {
       if (this.readyVersion === null && scheduler.ready()) this.readyVersion = scheduler.version;
       this.scheduleRebuild();
@@ -82,25 +83,40 @@ export class ExpositionCache {
     return this.readyVersion !== null && this.built !== null && this.built.version >= this.readyVersion;
   }
 
-  /** A collector's families in catalog order, HELP and TYPE once each. */
-  private segmentText(rendered: RenderedCollector, format: ExpositionFormat): string {
-    let out = '';
-    for (const [name, samples] of rendered.samples) {
-      const fam = this.catalog.byName.get(name);
-      if (!fam) continue;
-      out += familyHeader(format, fam) + samples;
-    }
-    return out;
-  }
-
-  private async segment(rendered: RenderedCollector, format: ExpositionFormat): Promise<Segment> {
+  /**
+   * A collector's parts: the families only it emits, with HELP and TYPE, as one segment;
+   * and for each family it shares with other collectors (packages, package sources,
+   * cloud metadata…), its samples alone, placed under one header when assembled.
+   */
+  private async parts(rendered: RenderedCollector, format: ExpositionFormat): Promise<Parts> {
     let byFormat = this.segments.get(rendered);
     const have = byFormat?.get(format);
     if (have) return have;
-    const text = this.segmentText(rendered, format);
-    const seg = { text, gz: await gzip(text, { level: 6 }) };
+    let own = '';
+    const sharedText = new Map<string, string>();
+    for (const [name, samples] of rendered.samples) {
+      const fam = this.catalog.byName.get(name);
+      if (!fam) continue;
+      if (this.shared.has(name)) sharedText.set(name, samples);
+      else own += familyHeader(format, fam) + samples;
+    }
+    const shared = new Map<string, Segment>();
+    for (const [name, text] of sharedText) shared.set(name, await this.compress(text));
+    const parts = { own: await this.compress(own), shared };
     if (!byFormat) this.segments.set(rendered, (byFormat = new Map()));
-    byFormat.set(format, seg);
+    byFormat.set(format, parts);
+    return parts;
+  }
+
+  private compress(text: string): Promise<Segment> {
+    return deflateSegment(text);
+  }
+
+  /** HELP and TYPE of a shared family, once per format. */
+  private async sharedHeader(name: string, format: ExpositionFormat): Promise<Segment> {
+    const key = `${format} ${name}`;
+    let seg = this.headers.get(key);
+    if (!seg) this.headers.set(key, (seg = await this.compress(familyHeader(format, this.catalog.byName.get(name)!))));
     return seg;
   }
 
@@ -115,10 +131,25 @@ export class ExpositionCache {
     return out;
   }
 
+  /** Each collector's own segment, then each shared family: its header and every collector's samples. */
   private async assemble(states: CollectorState[], format: ExpositionFormat): Promise<Body> {
     const segments: Segment[] = [];
-    for (const s of states) if (s.rendered) segments.push(await this.segment(s.rendered, format));
-    return { segments, gz: Buffer.concat(segments.map((x) => x.gz)) };
+    const shared = new Map<string, Segment[]>();
+    for (const s of states) {
+      if (!s.rendered) continue;
+      const p = await this.parts(s.rendered, format);
+      if (p.own.text) segments.push(p.own);
+      for (const [name, seg] of p.shared) {
+        const list = shared.get(name);
+        if (list) list.push(seg);
+        else shared.set(name, [seg]);
+      }
+    }
+    for (const name of this.shared) {
+      const list = shared.get(name);
+      if (list) segments.push(await this.sharedHeader(name, format), ...list);
+    }
+    return { segments, joined: joinDeflated(segments) };
   }
 
   private scheduleRebuild(): void {
@@ -166,8 +197,7 @@ export class ExpositionCache {
       const not = new Set(exclude);
       const states = built.states.filter((s) => (only.size === 0 || only.has(s.spec.name)) && !not.has(s.spec.name));
       body = await this.assemble(states, format);
-      const text = this.healthText(states, format);
-      health = { text, gz: opts.gzip ? gzipSync(text, { level: 1 }) : Buffer.alloc(0) };
+      health = deflateSegmentSync(this.healthText(states, format));
     } else {
       let full = built.full.get(format);
       if (!full) {
@@ -178,8 +208,7 @@ export class ExpositionCache {
       body = full;
       let h = built.health.get(format);
       if (!h) {
-        const text = this.healthText(built.states, format);
-        built.health.set(format, (h = { text, gz: gzipSync(text, { level: 1 }) }));
+        built.health.set(format, (h = deflateSegmentSync(this.healthText(built.states, format))));
       }
       health = h;
     }
@@ -187,10 +216,7 @@ export class ExpositionCache {
     let live = await renderLive(this.self, this.catalog, format);
     if (format === 'openmetrics') live += OPENMETRICS_EOF;
     if (!opts.gzip) return { text: body.segments.map((x) => x.text).join('') + health.text + live };
-    return {
-      text: '',
-      gzip: Buffer.concat([body.gz, health.gz, gzipSync(live, { level: 1 })]),
-    };
+    return { text: '', gzip: gzipJoin([body.joined, health, deflateSegmentSync(live)]) };
   }
 
   /** Waits until the body reflects every change so far (tests, `collect`). */
