@@ -13,8 +13,8 @@ export function contentType(format: ExpositionFormat): string {
 
 /**
  * Picks the format from an Accept header, as client_golang's expfmt.Negotiate does:
- * OpenMetrics 1.0.0 (or 0.0.1) when the client ranks it at least as high as any
- * other acceptable type, otherwise the classic text format.
+ * OpenMetrics 1.0.0 (or 0.0.1) when the client ranks it at least as high as the
+ * classic text format (or a wildcard), otherwise the classic text format.
  */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   if (!accept) return 'text';
@@ -34,9 +34,11 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
       else if (k === 'version') version = v;
     }
     if (q <= 0) continue;
-    if (type.toLowerCase() === 'application/openmetrics-text') {
+    const t = type.toLowerCase();
+    if (t === 'application/openmetrics-text') {
       if (version === undefined || version === '1.0.0' || version === '0.0.1') om = Math.max(om, q);
-    } else other = Math.max(other, q);
+    } else if (t === 'text/plain' || t === 'text/*' || t === '*/*') other = Math.max(other, q);
+    // Types this exporter does not write (protobuf) do not count.
   }
   return om >= 0 && om >= other ? 'openmetrics' : 'text';
 }
