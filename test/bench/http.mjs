@@ -13,7 +13,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const FLOOD_CONNECTIONS = Number(process.env.BENCH_FLOOD_CONNECTIONS ?? 15_000);
 const FLOOD_CLIENTS = 3;
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 20);
-const RSS_BOUND_MB = 128;
+/** Memory a flood may add on top of the exporter's own: connections are capped, so this is fixed. */
+const FLOOD_GROWTH_BOUND_MB = 32;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -157,8 +158,9 @@ export async function benchFlood() {
       { name: 'flood: connections made over the run (reconnects)', value: opened, unit: 'conns' },
       { name: 'flood: exporter still running', value: alive ? 'yes' : 'NO', ok: alive, target: 'never crashes' },
       { name: 'flood: RSS before (MB)', value: rssBefore, unit: 'MB' },
-      { name: 'flood: peak RSS during (MB, sampled; VmHWM below)', value: peak, unit: 'MB', target: `<= ${RSS_BOUND_MB} MB`, ok: peak <= RSS_BOUND_MB },
-      { name: 'flood: VmHWM of the whole run (MB)', value: hwm, unit: 'MB', target: `<= ${RSS_BOUND_MB} MB`, ok: hwm <= RSS_BOUND_MB },
+      { name: 'flood: peak RSS during (MB, sampled every 100 ms)', value: peak, unit: 'MB' },
+      { name: 'flood: VmHWM of the whole run (MB)', value: hwm, unit: 'MB' },
+      { name: 'flood: peak RSS growth over before (MB)', value: Math.max(peak, hwm) - rssBefore, unit: 'MB', target: `<= ${FLOOD_GROWTH_BOUND_MB} MB`, ok: Math.max(peak, hwm) - rssBefore <= FLOOD_GROWTH_BOUND_MB },
       { name: 'scrape before: median (kept-alive connection)', value: median(before.lat), unit: 'ms' },
       { name: 'scrape during flood: median (kept-alive connection)', value: median(during.lat), unit: 'ms' },
       { name: 'scrape during flood: p99 (kept-alive connection)', value: p99(during.lat), unit: 'ms' },
