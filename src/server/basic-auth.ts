@@ -128,7 +128,7 @@ class BcryptPool {
  * so the answer takes as long as for a known user.
  */
 export function basicAuthVerifier(users: Map<string, string>, opts: BasicAuthOptions = {}): (header: string | undefined) => AuthOutcome | Promise<AuthOutcome> {
-  const pool = new BcryptPool(opts.workers ?? 1, opts.maxQueue ?? 16, opts.idleMs ?? 60_000);
+  const pool = new BcryptPool(opts.workers ?? 1, opts.maxQueue ?? 8, opts.idleMs ?? 60_000);
   const costs = [...users.values()].map(bcryptCost);
   const dummies = new Map(costs.map((c) => [c, dummyHash(c)]));
   const good = new Set<string>();
