@@ -60,7 +60,7 @@ function handshake(address: string, opts: tls.ConnectionOptions = {}): Promise<O
     let reply = '';
     let info: Omit<Outcome, 'ok'> = {};
     const s = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(file('ca.crt')), ...opts }, () => {
-      info = { protocol: s.getProtocol(), cipher: s.getCipher().name, group: s.getEphemeralKeyInfo()?.name as string | undefined };
+      info = { protocol: s.getProtocol(), cipher: s.getCipher().name, group: (s.getEphemeralKeyInfo() as { name?: string } | null)?.name };
       s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     });
     s.setTimeout(5000, () => s.destroy(new Error('timeout')));
