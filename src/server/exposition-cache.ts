@@ -38,7 +38,12 @@ interface Built {
   full: Map<ExpositionFormat, Body>;
   /** Health of every collector at this version, per format. */
   health: Map<ExpositionFormat, Segment>;
+  /** Filtered bodies at this version, by format and selection. */
+  filtered: Map<string, { body: Body; health: Segment }>;
 }
+
+/** Selections kept per state version: a few scrape jobs each, not one per client. */
+const MAX_CACHED_SELECTIONS = 16;
 
 /**
  * Holds the rendered exposition as pre-rendered, pre-compressed segments per
@@ -137,7 +142,8 @@ export class ExpositionCache {
     const shared = new Map<string, Segment[]>();
     for (const s of states) {
       if (!s.rendered) continue;
-      const p = await this.parts(s.rendered, format);
+      // Cached parts are taken synchronously: a filtered scrape then never yields per collector.
+      const p = this.segments.get(s.rendered)?.get(format) ?? (await this.parts(s.rendered, format));
       if (p.own.text) segments.push(p.own);
       for (const [name, seg] of p.shared) {
         const list = shared.get(name);
@@ -147,7 +153,7 @@ export class ExpositionCache {
     }
     for (const name of this.shared) {
       const list = shared.get(name);
-      if (list) segments.push(await this.sharedHeader(name, format), ...list);
+      if (list) segments.push(this.headers.get(`${format} ${name}`) ?? (await this.sharedHeader(name, format)), ...list);
     }
     return { segments, joined: joinDeflated(segments) };
   }
@@ -172,7 +178,7 @@ export class ExpositionCache {
     this.rebuilding = (async () => {
       const full = new Map<ExpositionFormat, Body>();
       for (const format of this.wanted) full.set(format, await this.assemble(states, format));
-      if (!this.built || this.built.version < version) this.built = { version, states, full, health: new Map() };
+      if (!this.built || this.built.version < version) this.built = { version, states, full, health: new Map(), filtered: new Map() };
     })().finally(() => {
       this.rebuilding = null;
     });
@@ -193,11 +199,18 @@ export class ExpositionCache {
     let body: Body;
     let health: Segment;
     if (collect.length || exclude.length) {
-      const only = new Set(collect);
-      const not = new Set(exclude);
-      const states = built.states.filter((s) => (only.size === 0 || only.has(s.spec.name)) && !not.has(s.spec.name));
-      body = await this.assemble(states, format);
-      health = deflateSegmentSync(this.healthText(states, format));
+      // The same selection scraped again before anything changed (a slow Prometheus job) is served as is.
+      const key = `${format}\0${collect.join('\0')}\0\0${exclude.join('\0')}`;
+      let hit = built.filtered.get(key);
+      if (!hit) {
+        const only = new Set(collect);
+        const not = new Set(exclude);
+        const states = built.states.filter((s) => (only.size === 0 || only.has(s.spec.name)) && !not.has(s.spec.name));
+        hit = { body: await this.assemble(states, format), health: deflateSegmentSync(this.healthText(states, format)) };
+        if (built.filtered.size >= MAX_CACHED_SELECTIONS) built.filtered.delete(built.filtered.keys().next().value!);
+        built.filtered.set(key, hit);
+      }
+      ({ body, health } = hit);
     } else {
       let full = built.full.get(format);
       if (!full) {
