@@ -1,7 +1,7 @@
 import type { TableObserver } from '../collectors/scheduler.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
-import { createApp, listen } from '../server/app.js';
+import { createApp, isLoopback, listen, parseListenAddress } from '../server/app.js';
 import { ExpositionCache } from '../server/exposition-cache.js';
 import { createSelfRegistry } from '../server/self-metrics.js';
 import { loadWebConfig, type WebConfig } from '../server/web-config.js';
@@ -43,11 +43,11 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
       return 2;
     }
   }
-  const exposition = new ExpositionCache(scheduler, catalog, self);
-  const app = createApp({ scheduler, exposition, telemetryPath: config.telemetryPath, webConfig, log });
+  const exposition = new ExpositionCache(scheduler, catalog, self, config.healthDetail);
+  const app = createApp({ scheduler, exposition, telemetryPath: config.telemetryPath, webConfig, log, maxRequests: config.web.maxRequests });
   let server;
   try {
-    server = await listen(app, config.listenAddress, webConfig);
+    server = await listen(app, config.listenAddress, webConfig, { limits: config.web, log });
   } catch (err) {
     log.error('cannot listen', { address: config.listenAddress, err: (err as Error).message });
     await events?.stop(1000);
@@ -85,5 +85,20 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
       sysfs: fs.sysfs,
       collectors: scheduler.list().map((s) => s.spec.name).join(','),
     });
+    const exposed = exposureWarning(config.listenAddress, webConfig);
+    if (exposed) log.warn(exposed, { address: server.address });
   });
+}
+
+/**
+ * The one warning for an exporter anyone on the network can read: it serves package
+ * versions, sudo rules, SUID files and listening ports, a map for an attacker.
+ */
+export function exposureWarning(listenAddress: string, webConfig: WebConfig | null): string | null {
+  if (isLoopback(parseListenAddress(listenAddress).host)) return null;
+  const tls = !!webConfig?.tls;
+  const auth = (webConfig?.basicAuthUsers.size ?? 0) > 0 || webConfig?.tls?.clientAuthType === 'RequireAndVerifyClientCert';
+  if (tls && auth) return null;
+  const missing = [tls ? null : 'TLS', auth ? null : 'authentication'].filter(Boolean).join(' or ');
+  return `listening beyond loopback without ${missing}: anyone who can reach this port reads this host's package versions, users, sudo rules, SUID files and listening ports; set --web.config.file (TLS and basic_auth_users, or client certificates) or listen on 127.0.0.1 behind a proxy (see README "Protecting the endpoint")`;
 }

@@ -6,6 +6,7 @@ import { EVENT_FLAGS } from '../events/flags.js';
 import { parseSeverityOverrides, type SeverityOverrides } from '../events/severity.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';
 import { parseDuration } from '../util/duration.js';
+import { HEALTH_DETAILS, type HealthDetail } from '../metrics/health.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/logger.js';
 import { lastValue, parseArgs, UsageError, type FlagDef, type ParsedArgs } from './flags.js';
 
@@ -13,6 +14,9 @@ export interface ExporterConfig {
   listenAddress: string;
   telemetryPath: string;
   webConfigFile: string | null;
+  web: WebLimits;
+  /** Per-collector self-metrics: node_exporter's two (basic) or the full set. */
+  healthDetail: HealthDetail;
   rootfs: string;
   procfs: string | null;
   sysfs: string | null;
@@ -31,11 +35,34 @@ export interface ExporterConfig {
   args: ParsedArgs;
 }
 
+/** What one client, or many, may hold of the HTTP server (Go http.Server and node_exporter's knobs). */
+export interface WebLimits {
+  maxConnections: number;
+  maxRequests: number;
+  headerTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export const DEFAULT_WEB_LIMITS: WebLimits = {
+  maxConnections: 512,
+  maxRequests: 40,
+  headerTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 65_000,
+};
+
 /** Flags every command accepts, with node_exporter's names where the meaning is the same. */
 export const STATIC_FLAGS: FlagDef[] = [
   { name: 'web.listen-address', kind: 'string', default: ':9855', help: 'Address on which to expose metrics and web interface.' },
   { name: 'web.telemetry-path', kind: 'string', default: '/metrics', help: 'Path under which to expose metrics.' },
   { name: 'web.config.file', kind: 'string', help: 'Path to a web configuration file (exporter-toolkit format: TLS, basic auth).' },
+  { name: 'web.max-connections', kind: 'string', default: String(DEFAULT_WEB_LIMITS.maxConnections), help: 'Most open HTTP connections; further ones are closed at once.' },
+  { name: 'web.max-requests', kind: 'string', default: String(DEFAULT_WEB_LIMITS.maxRequests), help: 'Most concurrent scrapes; further ones get 503 (0 means no limit).' },
+  { name: 'web.read-header-timeout', kind: 'string', default: '10s', help: 'Time a client has to send the request headers.' },
+  { name: 'web.request-timeout', kind: 'string', default: '30s', help: 'Time a client has to send the whole request.' },
+  { name: 'web.idle-timeout', kind: 'string', default: '65s', help: 'How long an idle keep-alive connection stays open.' },
+  { name: 'web.collector-metrics', kind: 'string', default: 'basic', help: 'Per-collector self-metrics: basic (success and duration) or full (adds last success, errors, series, drops, parse errors).' },
   { name: 'path.rootfs', kind: 'string', default: '/', help: 'The host root filesystem mountpoint.' },
   { name: 'path.procfs', kind: 'string', help: 'The host procfs mountpoint (default: <path.rootfs>/proc).' },
   { name: 'path.sysfs', kind: 'string', help: 'The host sysfs mountpoint (default: <path.rootfs>/sys).' },
@@ -175,6 +202,35 @@ function positiveInt(flag: string, v: string): number {
   return Number(v);
 }
 
+function nonNegativeInt(flag: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`flag --${flag}: expected a non-negative integer, got "${v}"`);
+  return Number(v);
+}
+
+function durationFlag(args: ParsedArgs, flag: string, fallbackMs: number): number {
+  const v = lastValue(args, flag);
+  if (typeof v !== 'string') return fallbackMs;
+  let ms: number;
+  try {
+    ms = parseDuration(v);
+  } catch (err) {
+    throw new UsageError(`flag --${flag}: ${(err as Error).message}`);
+  }
+  if (ms <= 0) throw new UsageError(`flag --${flag}: must be more than 0`);
+  return ms;
+}
+
+function webLimits(args: ParsedArgs): WebLimits {
+  const d = DEFAULT_WEB_LIMITS;
+  return {
+    maxConnections: positiveInt('web.max-connections', stringFlag(args, 'web.max-connections', String(d.maxConnections))),
+    maxRequests: nonNegativeInt('web.max-requests', stringFlag(args, 'web.max-requests', String(d.maxRequests))),
+    headerTimeoutMs: durationFlag(args, 'web.read-header-timeout', d.headerTimeoutMs),
+    requestTimeoutMs: durationFlag(args, 'web.request-timeout', d.requestTimeoutMs),
+    idleTimeoutMs: durationFlag(args, 'web.idle-timeout', d.idleTimeoutMs),
+  };
+}
+
 /** Resolves the exporter's configuration: flags win over the config file, which wins over defaults. */
 export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): ExporterConfig {
   const logLevel = stringFlag(args, 'log.level', 'info');
@@ -183,6 +239,10 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
   if (logFormat !== 'logfmt' && logFormat !== 'json') throw new UsageError(`flag --log.format: "${logFormat}" is not logfmt or json`);
   const telemetryPath = stringFlag(args, 'web.telemetry-path', '/metrics');
   if (!telemetryPath.startsWith('/')) throw new UsageError(`flag --web.telemetry-path: must start with "/"`);
+
+  const healthDetail = stringFlag(args, 'web.collector-metrics', 'basic');
+  if (!HEALTH_DETAILS.includes(healthDetail as HealthDetail))
+    throw new UsageError(`flag --web.collector-metrics: "${healthDetail}" is not one of ${HEALTH_DETAILS.join(', ')}`);
 
   const configFile = (lastValue(args, 'config.file') as string | undefined) ?? null;
   const file: FileConfig = configFile ? readConfigFile(configFile, specs) : { collectors: {}, events: {}, eventSeverity: {} };
@@ -233,6 +293,8 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     listenAddress: stringFlag(args, 'web.listen-address', ':9855'),
     telemetryPath,
     webConfigFile: (lastValue(args, 'web.config.file') as string | undefined) ?? null,
+    web: webLimits(args),
+    healthDetail: healthDetail as HealthDetail,
     rootfs: stringFlag(args, 'path.rootfs', '/'),
     procfs: (lastValue(args, 'path.procfs') as string | undefined) ?? null,
     sysfs: (lastValue(args, 'path.sysfs') as string | undefined) ?? null,

@@ -5,7 +5,7 @@ import { fleet as f, variables } from './selectors.js';
 export const exporterHealth: DashboardSpec = {
   uid: 'hostbaseline-exporter',
   title: 'hostbaseline / Exporter health',
-  description: 'Collector success, duration, errors and staleness, dropped series and events, parse errors, series per collector, scrape size and the exporter process itself.',
+  description: 'Collector success and duration, failing collectors, dropped series and events, parse errors, series per family, scrape size and the exporter process itself.',
   variables: variables({ multiInstance: true }),
   refresh: '30s',
   from: 'now-3h',
@@ -63,16 +63,10 @@ export const exporterHealth: DashboardSpec = {
       panels: [
         table({
           title: 'Collector status',
-          description: 'Per host and collector: last success (1/0), last duration, seconds since the last success, errors and series.',
-          use: 'Sort by success or age to find what is broken; durations close to the timeout are at risk.',
-          queries: [
-            { expr: `hostbaseline_collector_success${f()}` },
-            { expr: `hostbaseline_collector_duration_seconds${f()}` },
-            { expr: `time() - (hostbaseline_collector_last_success_timestamp_seconds${f()} > 0)` },
-            { expr: `hostbaseline_collector_errors_total${f()}` },
-            { expr: `hostbaseline_collector_series${f()}` },
-          ],
-          valueNames: ['success', 'duration (s)', 'since last success (s)', 'errors', 'series'],
+          description: 'Per host and collector: last success (1/0) and last duration.',
+          use: 'Sort by success to find what is broken; durations close to the timeout are at risk.',
+          queries: [{ expr: `hostbaseline_collector_success${f()}` }, { expr: `hostbaseline_collector_duration_seconds${f()}` }],
+          valueNames: ['success', 'duration (s)'],
           w: 24,
           h: 12,
         }),
@@ -84,18 +78,11 @@ export const exporterHealth: DashboardSpec = {
           unit: 's',
         }),
         timeseries({
-          title: 'Collector errors',
-          description: 'Failed refreshes per second by collector.',
-          use: 'Any line above 0: read the exporter log for the error message.',
-          queries: [{ expr: `sum by (collector) (rate(hostbaseline_collector_errors_total${f()}[$__rate_interval]))`, legend: '{{collector}}' }],
-          unit: 'ops',
-        }),
-        bars({
-          title: 'Age of last success',
-          description: 'Seconds since the last successful refresh, oldest 15 collector/host pairs.',
-          use: 'An age well above the collector\'s interval means it keeps failing or hangs.',
-          query: { expr: `topk(15, time() - (hostbaseline_collector_last_success_timestamp_seconds${f()} > 0))`, legend: '{{instance}} {{collector}}' },
-          unit: 's',
+          title: 'Failing collectors',
+          description: 'Hosts where the last refresh of each collector failed, over time.',
+          use: 'Any line above 0: read the exporter log of those hosts for the file and reason.',
+          queries: [{ expr: `sum by (collector) (1 - hostbaseline_collector_success${f()})`, legend: '{{collector}}' }],
+          min: 0,
         }),
         timeseries({
           title: 'Parse errors',
@@ -110,10 +97,10 @@ export const exporterHealth: DashboardSpec = {
       title: 'Series and scrape size',
       panels: [
         bars({
-          title: 'Series per collector',
-          description: 'Series each collector contributes, summed over the selected hosts (top 20).',
-          use: 'The biggest contributors are where to cut cardinality (options, max_series, disabling).',
-          query: { expr: `topk(20, sum by (collector) (hostbaseline_collector_series${f()}))`, legend: '{{collector}}' },
+          title: 'Series per family',
+          description: 'Series of each hostbaseline family, summed over the selected hosts (top 20).',
+          use: 'The biggest families are where to cut cardinality (collector options, max_series, disabling).',
+          query: { expr: `topk(20, count by (__name__) (${f('__name__=~"hostbaseline_.+"')}))`, legend: '{{__name__}}' },
         }),
         timeseries({
           title: 'Dropped series',

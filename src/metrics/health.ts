@@ -1,8 +1,17 @@
 import type { CollectorState } from '../collectors/scheduler.js';
 import { sampleLine } from './exposition.js';
 
+/**
+ * How much the exporter says about each collector. `basic` keeps what node_exporter
+ * users rely on (node_scrape_collector_success and _duration_seconds): two series per
+ * collector, plus exporter-wide totals of dropped series and parse errors. `full` adds
+ * the per-collector detail (last success time, failed refreshes, series, drops, parse errors).
+ */
+export type HealthDetail = 'basic' | 'full';
+export const HEALTH_DETAILS: HealthDetail[] = ['basic', 'full'];
+
 /** The exporter's own view of each collector, as sample lines per family. */
-export function renderHealth(states: CollectorState[]): Map<string, string> {
+export function renderHealth(states: CollectorState[], detail: HealthDetail = 'full'): Map<string, string> {
   const lines: Record<string, string> = {
     hostbaseline_collector_success: '',
     hostbaseline_collector_duration_seconds: '',
@@ -15,16 +24,27 @@ export function renderHealth(states: CollectorState[]): Map<string, string> {
   const add = (family: string, collector: string, value: number) => {
     lines[family] += sampleLine(family, [['collector', collector]], value);
   };
+  let dropped = 0;
+  let parseErrors = 0;
+  let ran = 0;
   for (const s of states) {
     if (s.runs === 0) continue;
+    ran++;
     const c = s.spec.name;
     add('hostbaseline_collector_success', c, s.success ? 1 : 0);
     add('hostbaseline_collector_duration_seconds', c, s.lastDurationMs / 1000);
+    dropped += s.droppedTotal;
+    parseErrors += s.parseErrorsTotal;
+    if (detail === 'basic') continue;
     add('hostbaseline_collector_last_success_timestamp_seconds', c, s.lastSuccessAt === null ? 0 : s.lastSuccessAt / 1000);
     add('hostbaseline_collector_errors_total', c, s.errorsTotal);
     add('hostbaseline_collector_series', c, s.rendered?.series ?? 0);
     add('hostbaseline_series_dropped_total', c, s.droppedTotal);
     add('hostbaseline_parse_errors_total', c, s.parseErrorsTotal);
+  }
+  if (detail === 'basic' && ran > 0) {
+    lines.hostbaseline_series_dropped_total = sampleLine('hostbaseline_series_dropped_total', [], dropped);
+    lines.hostbaseline_parse_errors_total = sampleLine('hostbaseline_parse_errors_total', [], parseErrors);
   }
   return new Map(Object.entries(lines).filter(([, v]) => v !== ''));
 }

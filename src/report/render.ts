@@ -63,13 +63,13 @@ function cell(v: FactValue | undefined): string {
   return h(v);
 }
 
-function page(title: string, hostname: string | null, body: string, generatedAt: string): string {
+function page(title: string, hostname: string | null, body: string, generatedAt: string, metricsPath: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${h(title)}</title><style>${STYLE}</style></head>
 <body>
 <header><h1><a href="/">${h(hostname ?? 'host')}</a> — hostbaseline host report</h1>
-<nav aria-label="Sections"><ul><li><a href="/#identity">Identity</a></li><li><a href="/#risks">Risks</a></li><li><a href="/#facts">Facts</a></li><li><a href="/#collectors">Collectors</a></li><li><a href="/metrics">Metrics</a></li><li><a href="/report.json">JSON</a></li></ul></nav>
+<nav aria-label="Sections"><ul><li><a href="/#identity">Identity</a></li><li><a href="/#risks">Risks</a></li><li><a href="/#facts">Facts</a></li><li><a href="/#collectors">Collectors</a></li><li><a href="${h(metricsPath)}">Metrics</a></li><li><a href="/report.json">JSON</a></li></ul></nav>
 </header>
 <main>
 ${body}
@@ -99,7 +99,7 @@ const SEVERITY_LABEL: Record<RiskSeverity, string> = { high: 'High', medium: 'Me
 /** Tables a responder looks at first; they open on the page, the others stay folded. */
 const OPEN_TABLES = new Set(['packages', 'users', 'listening_ports', 'systemd_units', 'mounts', 'sudo_rules', 'suid_files', 'docker_containers', 'cron_jobs']);
 
-export function renderReport(r: HostReport): string {
+export function renderReport(r: HostReport, metricsPath = '/metrics'): string {
   const id = r.identity;
   const facts: [string, string | null][] = [
     ['Hostname', id.hostname],
@@ -153,7 +153,7 @@ ${rowsTable(t, t.rows.slice(0, PREVIEW_ROWS), `${t.name}: first ${Math.min(PREVI
   const health = r.collectors
     .map(
       (c) =>
-        `<tr id="collector-${h(c.name)}"><th scope="row"><a href="${h(`/metrics?collect[]=${encodeURIComponent(c.name)}`)}">${h(c.name)}</a></th><td>${h(c.area)}</td><td class="${c.status}">${c.status}</td><td>${c.lastSuccess ? h(c.lastSuccess) : '—'}</td><td>${c.durationMs}</td><td>${c.series}</td><td>${c.lastError ? h(c.lastError) : ''}</td></tr>`,
+        `<tr id="collector-${h(c.name)}"><th scope="row"><a href="${h(`${metricsPath}?collect[]=${encodeURIComponent(c.name)}`)}">${h(c.name)}</a></th><td>${h(c.area)}</td><td class="${c.status}">${c.status}</td><td>${c.lastSuccess ? h(c.lastSuccess) : '—'}</td><td>${c.durationMs}</td><td>${c.series}</td><td>${c.lastError ? h(c.lastError) : ''}</td></tr>`,
     )
     .join('\n');
   const collectors = `<section id="collectors" aria-labelledby="collectors-h"><h2 id="collectors-h">Collectors</h2>
@@ -161,7 +161,7 @@ ${rowsTable(t, t.rows.slice(0, PREVIEW_ROWS), `${t.name}: first ${Math.min(PREVI
 ${health}
 </tbody></table></section>`;
 
-  return page(`${id.hostname ?? 'host'} — hostbaseline`, id.hostname, [identity, risks, factsSection, collectors].join('\n'), r.generatedAt);
+  return page(`${id.hostname ?? 'host'} — hostbaseline`, id.hostname, [identity, risks, factsSection, collectors].join('\n'), r.generatedAt, metricsPath);
 }
 
 export interface TableView {
@@ -180,7 +180,7 @@ export function searchRows(t: ReportTable, query: string): ReportTable['rows'] {
   });
 }
 
-export function renderTablePage(v: TableView, hostname: string | null, generatedAt: string): string {
+export function renderTablePage(v: TableView, hostname: string | null, generatedAt: string, metricsPath = '/metrics'): string {
   const t = v.table;
   const matched = searchRows(t, v.query);
   const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
@@ -198,5 +198,5 @@ export function renderTablePage(v: TableView, hostname: string | null, generated
 <p class="matches">${matched.length} of ${t.rows.length} rows match${matched.length ? `; showing ${first}–${first + rows.length - 1}` : ''}.</p>
 ${rowsTable(t, rows, `${t.name}, page ${pageNo} of ${pages}`)}
 ${nav}</section>`;
-  return page(`${t.name} — ${hostname ?? 'host'} — hostbaseline`, hostname, body, generatedAt);
+  return page(`${t.name} — ${hostname ?? 'host'} — hostbaseline`, hostname, body, generatedAt, metricsPath);
 }

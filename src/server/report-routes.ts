@@ -26,6 +26,7 @@ class ReportCache {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly now: () => number,
+    private readonly metricsPath: string,
   ) {
     scheduler.onChange(() => {
       this.model = this.page = this.json = null;
@@ -36,7 +37,7 @@ class ReportCache {
     return (this.model ??= buildReport(this.scheduler.list(), this.now()));
   }
   html(): string {
-    return (this.page ??= renderReport(this.report()));
+    return (this.page ??= renderReport(this.report(), this.metricsPath));
   }
   jsonText(): string {
     return (this.json ??= JSON.stringify(this.report()));
@@ -47,8 +48,8 @@ class ReportCache {
  * The host report: `/` (HTML), `/report.json` (the same model), `/tables/<collector>/<table>`
  * (one table, searched and paged). All of it is read from the scheduler's cache.
  */
-export function registerReport(app: Express, scheduler: Scheduler, now: () => number = Date.now): void {
-  const cache = new ReportCache(scheduler, now);
+export function registerReport(app: Express, scheduler: Scheduler, metricsPath = '/metrics', now: () => number = Date.now): void {
+  const cache = new ReportCache(scheduler, now, metricsPath);
   app.get('/', (_req: Request, res: Response) => html(res, cache.html()));
   app.get('/report.json', (_req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -64,6 +65,6 @@ export function registerReport(app: Express, scheduler: Scheduler, now: () => nu
     const params = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
     const query = (params.get('q') ?? '').slice(0, MAX_QUERY);
     const page = Number.parseInt(params.get('page') ?? '1', 10);
-    html(res, renderTablePage({ table, query, page: Number.isFinite(page) ? page : 1 }, cache.report().identity.hostname, new Date(now()).toISOString()));
+    html(res, renderTablePage({ table, query, page: Number.isFinite(page) ? page : 1 }, cache.report().identity.hostname, new Date(now()).toISOString(), metricsPath));
   });
 }

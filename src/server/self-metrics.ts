@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { Catalog } from '../metrics/catalog.js';
+import { sampleLine } from '../metrics/exposition.js';
+import { familyHeader, withCreated, type ExpositionFormat } from '../metrics/formats.js';
 import { VERSION } from '../version.js';
+
+/** When this process started, in Unix seconds: the start of every counter it keeps itself. */
+export const PROCESS_START_SECONDS = Math.round(Date.now() / 1000 - process.uptime());
 
 /**
  * The exporter's own process metrics (like node_exporter's process_* series).
@@ -8,7 +14,6 @@ import { VERSION } from '../version.js';
  */
 export function createSelfRegistry(): Registry {
   const registry = new Registry();
-  const startTime = Math.round(Date.now() / 1000 - process.uptime());
   new Gauge({
     name: 'hostbaseline_build_info',
     help: 'Build information of the exporter (value 1).',
@@ -19,7 +24,7 @@ export function createSelfRegistry(): Registry {
     name: 'process_start_time_seconds',
     help: 'Start time of the process since unix epoch in seconds.',
     registers: [registry],
-  }).set(startTime);
+  }).set(PROCESS_START_SECONDS);
   let cpuSeen = 0;
   new Counter({
     name: 'process_cpu_seconds_total',
@@ -74,4 +79,25 @@ export function createSelfRegistry(): Registry {
     },
   });
   return registry;
+}
+
+/**
+ * Renders the live registry in either format. HELP and TYPE come from prom-client, the
+ * unit from the catalog; counters get `_created` (process start) in OpenMetrics.
+ */
+export async function renderLive(registry: Registry, catalog: Catalog, format: ExpositionFormat): Promise<string> {
+  let out = '';
+  for (const m of await registry.getMetricsAsJSON()) {
+    const type = String(m.type) === 'counter' ? 'counter' : 'gauge';
+    let samples = '';
+    for (const v of m.values) {
+      const labels = Object.entries(v.labels).map(([k, x]): [string, string] => [k, String(x)]);
+      samples += sampleLine((v as { metricName?: string }).metricName ?? m.name, labels, v.value);
+    }
+    if (!samples) continue;
+    const unit = catalog.byName.get(m.name)?.unit ?? '';
+    out += familyHeader(format, { name: m.name, type, help: m.help, unit });
+    out += format === 'openmetrics' && type === 'counter' ? withCreated(m.name, samples, PROCESS_START_SECONDS) : samples;
+  }
+  return out;
 }

@@ -1,33 +1,14 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import bcrypt from 'bcryptjs';
 import { parse as parseYaml } from 'yaml';
+import { CIPHER_SUITES, CLIENT_AUTH_TYPES, CURVES, TLS13_SUITES, TLS_VERSIONS, type ClientAuthType, type TlsServerConfig } from './tls.js';
 
 /** The Prometheus exporter-toolkit web configuration (the subset that applies here). */
 export interface WebConfig {
-  tls: {
-    certFile: string;
-    keyFile: string;
-    clientCaFile: string | null;
-    clientAuthType: string;
-    minVersion: string | null;
-  } | null;
+  tls: TlsServerConfig | null;
   basicAuthUsers: Map<string, string>;
   headers: Record<string, string>;
 }
-
-const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-};
-export function nodeTlsVersion(v: string | null) {
-  return v ? TLS_VERSIONS[v] : undefined;
-}
-
-const CLIENT_AUTH = ['NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert'];
 
 function bad(file: string, msg: string): never {
   throw new Error(`web config ${file}: ${msg}`);
@@ -64,17 +45,40 @@ export function parseWebConfig(file: string, text: string): WebConfig {
     only(file, 'tls_server_config', t, ['cert_file', 'key_file', 'client_auth_type', 'client_ca_file', 'min_version', 'max_version', 'cipher_suites', 'curve_preferences', 'prefer_server_cipher_suites']);
     if (t.cert_file === undefined || t.key_file === undefined) bad(file, 'tls_server_config needs both cert_file and key_file');
     const clientAuthType = (t.client_auth_type as string | undefined) ?? 'NoClientCert';
-    if (!CLIENT_AUTH.includes(clientAuthType)) bad(file, `tls_server_config.client_auth_type: unknown "${clientAuthType}"`);
-    const minVersion = (t.min_version as string | undefined) ?? null;
-    if (minVersion !== null && !TLS_VERSIONS[minVersion]) bad(file, `tls_server_config.min_version: unknown "${minVersion}"`);
+    if (!(CLIENT_AUTH_TYPES as readonly string[]).includes(clientAuthType)) bad(file, `tls_server_config.client_auth_type: unknown "${clientAuthType}"`);
+    const version = (key: 'min_version' | 'max_version') => {
+      const v = t[key];
+      if (v === undefined || v === null) return null;
+      if (typeof v !== 'string' || !TLS_VERSIONS[v]) bad(file, `tls_server_config.${key}: unknown "${String(v)}" (TLS10, TLS11, TLS12, TLS13)`);
+      return v;
+    };
+    const minVersion = version('min_version');
+    const maxVersion = version('max_version');
+    const order = Object.keys(TLS_VERSIONS);
+    if (minVersion && maxVersion && order.indexOf(minVersion) > order.indexOf(maxVersion)) bad(file, `tls_server_config: min_version ${minVersion} is above max_version ${maxVersion}`);
+    const names = (key: string, known: (n: string) => boolean) => {
+      const v = t[key];
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) bad(file, `tls_server_config.${key} must be a list of names`);
+      for (const n of v as string[]) if (!known(n)) bad(file, `tls_server_config.${key}: unknown "${n}"`);
+      return v as string[];
+    };
+    const cipherSuites = names('cipher_suites', (n) => n in CIPHER_SUITES || TLS13_SUITES.has(n));
+    const curvePreferences = names('curve_preferences', (n) => n in CURVES);
+    const prefer = t.prefer_server_cipher_suites ?? true;
+    if (typeof prefer !== 'boolean') bad(file, 'tls_server_config.prefer_server_cipher_suites must be true or false');
     const needsCa = clientAuthType === 'RequireAndVerifyClientCert' || clientAuthType === 'VerifyClientCertIfGiven';
     if (needsCa && t.client_ca_file === undefined) bad(file, `client_auth_type ${clientAuthType} needs client_ca_file`);
     tls = {
       certFile: rel(t.cert_file, 'tls_server_config.cert_file'),
       keyFile: rel(t.key_file, 'tls_server_config.key_file'),
       clientCaFile: t.client_ca_file === undefined ? null : rel(t.client_ca_file, 'tls_server_config.client_ca_file'),
-      clientAuthType,
+      clientAuthType: clientAuthType as ClientAuthType,
       minVersion,
+      maxVersion,
+      cipherSuites,
+      curvePreferences,
+      preferServerCipherSuites: prefer,
     };
   }
   const users = new Map<string, string>();
@@ -97,31 +101,4 @@ export function loadWebConfig(file: string): WebConfig {
     throw new Error(`web config ${file}: ${(err as Error).message}`);
   }
   return parseWebConfig(file, text);
-}
-
-/**
- * Checks HTTP basic credentials against bcrypt hashes. bcrypt is slow on purpose,
- * so a successful check is remembered (keyed by a SHA-256 of the credentials) to
- * keep scrapes fast, as exporter-toolkit does.
- */
-export function basicAuthChecker(users: Map<string, string>): (header: string | undefined) => boolean {
-  const good = new Set<string>();
-  return (header) => {
-    if (!header?.startsWith('Basic ')) return false;
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return false;
-    const user = decoded.slice(0, colon);
-    const pass = decoded.slice(colon + 1);
-    const key = createHash('sha256').update(user).update('\0').update(pass).digest('hex');
-    if (good.has(key)) return true;
-    const hash = users.get(user);
-    // Compare against a dummy hash for unknown users so timing does not reveal them.
-    const ok = bcrypt.compareSync(pass, hash ?? '$2a$10$0000000000000000000000000000000000000000000000000000.') && hash !== undefined;
-    if (ok) {
-      if (good.size > 1000) good.clear();
-      good.add(key);
-    }
-    return ok;
-  };
 }

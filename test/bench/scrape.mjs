@@ -54,7 +54,7 @@ function plainText(url) {
   });
 }
 
-async function waitUp(url, ms = 60_000) {
+async function waitUp(url, ms = 300_000) {
   const end = Date.now() + ms;
   for (;;) {
     try {

@@ -146,7 +146,7 @@ describe.skipIf(!debTools)('package_files equals debsums on a debootstrap root',
     const lib = readdirSync(path.join(root, 'usr/lib/x86_64-linux-gnu')).find((f) => /^libz\.so\.1\./.test(f)) ?? readdirSync(path.join(root, 'usr/lib/x86_64-linux-gnu')).find((f) => /\.so\.\d/.test(f))!;
     const libPath = path.join(root, 'usr/lib/x86_64-linux-gnu', lib);
     const bytes = readFileSync(libPath);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(libPath, bytes);
     appendFileSync(path.join(root, 'etc/login.defs'), '\nPASS_MAX_DAYS 1\n');
     // dpkg records no modes: neither tool sees this one, and both agree on that.

@@ -16,7 +16,7 @@ interface Reply {
   body: Buffer;
 }
 
-function get(url: string, headers: Record<string, string> = {}, opts: https.RequestOptions = {}): Promise<Reply> {
+function get(url: string, headers: Record<string, string> = {}, opts: https.RequestOptions = {}, timeoutMs = 5000): Promise<Reply> {
   const mod = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
     const req = mod.get(url, { headers, ...opts }, (res) => {
@@ -25,7 +25,7 @@ function get(url: string, headers: Record<string, string> = {}, opts: https.Requ
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
-    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
   });
 }
 
@@ -124,6 +124,21 @@ describe('web config (exporter-toolkit format)', () => {
       expect(r.headers['www-authenticate']).toBe('Basic');
     }
   });
+
+  it('keeps serving the right password while 60 clients send wrong ones, answering the surplus 503 at once', async () => {
+    const tlsOpts = { rejectUnauthorized: false };
+    // Remembered after one success: no bcrypt on the scrape path.
+    expect((await get(`${exp.url}/metrics`, auth('prometheus', 's3cret'), tlsOpts)).status).toBe(200);
+    const wrong = Array.from({ length: 60 }, (_, i) => get(`${exp.url}/metrics`, auth(i % 2 ? 'prometheus' : `nobody${i}`, `guess${i}`), tlsOpts, 60_000));
+    const during = await get(`${exp.url}/metrics`, auth('prometheus', 's3cret'), tlsOpts, 30_000);
+    const health = await get(`${exp.url}/healthz`, auth('prometheus', 's3cret'), tlsOpts, 30_000);
+    expect(during.status).toBe(200);
+    expect(health.status).toBe(200);
+    const statuses = (await Promise.all(wrong)).map((r) => r.status);
+    expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
+  }, 120_000);
 
   it('plain HTTP to the TLS listener fails', async () => {
     const plain = exp.url.replace('https:', 'http:');

@@ -80,13 +80,36 @@ describe('exposition cache', () => {
     await scheduler.runNow('os_release');
     await cache.settle();
     const out = await cache.render({ gzip: true });
-    expect(out.text).toContain('hostbaseline_os_info{id="v2"');
     const { gunzipSync } = await import('node:zlib');
-    expect(gunzipSync(out.gzip!).toString()).toBe(out.text);
+    expect(gunzipSync(out.gzip!).toString()).toContain('hostbaseline_os_info{id="v2"');
+    // The gzip stream is the plain body, member by member (the live part differs per scrape).
+    const plain = (await cache.render()).text;
+    expect(gunzipSync(out.gzip!).toString().split('hostbaseline_build_info')[0]).toBe(plain.split('hostbaseline_build_info')[0]);
   });
 
   it('is ready at once when no collector is enabled', () => {
     const cache = new ExpositionCache(schedulerFor([], fixturePath('host-empty')), loadCatalog(), createSelfRegistry());
     expect(cache.ready()).toBe(true);
+  });
+});
+
+describe('concurrent scrape cap (--web.max-requests)', () => {
+  it('answers 503 at once over the cap and serves again when scrapes end', async () => {
+    const scheduler = schedulerFor([], fixturePath('host-empty'));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    // An exposition that holds every scrape until released, to have scrapes in flight.
+    const exposition = { render: async () => (await gate, { text: 'x 1\n' }), ready: () => true } as unknown as ExpositionCache;
+    const app = createApp({ scheduler, exposition, telemetryPath: '/metrics', webConfig: null, log: memoryLogger(), maxRequests: 2 });
+    server = await listen(app, '127.0.0.1:0', null);
+    const held = [fetch(`http://${server.address}/metrics`), fetch(`http://${server.address}/metrics`)];
+    await new Promise((r) => setTimeout(r, 200));
+    const over = await fetch(`http://${server.address}/metrics`);
+    expect(over.status).toBe(503);
+    expect(await over.text()).toMatch(/too many concurrent scrapes \(limit 2\)/);
+    expect((await fetch(`http://${server.address}/healthz`)).status).toBe(200);
+    release();
+    for (const r of await Promise.all(held)) expect(r.status).toBe(200);
+    expect((await fetch(`http://${server.address}/metrics`)).status).toBe(200);
   });
 });
