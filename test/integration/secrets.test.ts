@@ -181,7 +181,7 @@ describe('credentials on live command lines stay home', () => {
       '--no-events.audit',
       '--no-events.syslog',
     ]);
-    // The first refresh is the drift snapshot; processes started after it arrive as "added".
+    // The first refresh is the drift snapshot of the processes table.
     await receiver.waitForEvent('hostbaseline.drift.snapshot', (r) => r.attributes['hostbaseline.table'] === 'processes', 20_000);
     // argv[0] rewritten by the shell (`exec -a`), as daemons that rename themselves do.
     children.push(spawn('bash', ['-c', `exec -a "myapp --api-token=${S.apiToken} --password ${S.password}" sleep 300`], { stdio: 'ignore' }));
@@ -194,15 +194,14 @@ describe('credentials on live command lines stay home', () => {
     );
     await alive();
     const pids = children.map((c) => c.pid!);
-    await receiver
-      .waitFor((rs) => pids.every((pid) => rs.some((r) => r.eventName === 'hostbaseline.drift.added' && String(r.attributes['hostbaseline.drift.key']).includes(String(pid)))), 20_000, 'drift events of the started processes')
-      .catch((err) => {
-        throw new Error(`${(err as Error).message}; pids ${pids.join(',')}; exporter log: ${exporter.logs().slice(-3000)}`);
-      });
     metrics = await waitFor('per-process series of the started processes', async () => {
       const text = await (await fetch(`${exporter.url}/metrics`)).text();
       return pids.every((pid) => text.includes(`pid="${pid}"`)) ? text : null;
     });
+    // processes drifts on an aggregate (executable, user, unit; a group is news once it has run
+    // five minutes), so these short-lived processes make no drift event of their own: what drift
+    // sends in the meantime is still checked below. Two more refreshes (1 s apart) have run by then.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     const r = spawnSync(process.execPath, ['bin/hostbaseline-exporter.js', 'collect', 'processes', '--format', 'json', '--path.rootfs', '/', '--collector.processes.cmdline-max-length=4096'], {
       cwd: REPO,
       encoding: 'utf8',
