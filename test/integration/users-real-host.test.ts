@@ -50,8 +50,10 @@ describe('shadow on this machine', () => {
     const STATUS: Record<string, string> = { set: 'P', locked: 'L', empty: 'NP' };
     const day = (s: unknown) => (s === null ? null : new Date((s as number) * 1000).toISOString().slice(0, 10));
     const n = (v: unknown) => (v === null ? '-1' : String(v));
+    // The metric columns are in seconds; passwd prints days.
+    const days = (v: unknown) => (v === null ? null : (v as number) / 86_400);
     const ours = r.tables.passwords!.map((p) =>
-      [p.name, STATUS[p.state as string], p.must_change ? null : day(p.last_change_seconds), n(p.min_age_days), n(p.max_age_days), n(p.warn_days), n(p.inactive_days)].join(' '),
+      [p.name, STATUS[p.state as string], p.must_change ? null : day(p.last_change_seconds), n(days(p.min_age_seconds)), n(days(p.max_age_seconds)), n(p.warn_days), n(p.inactive_days)].join(' '),
     );
     const theirs = out
       .split('\n')

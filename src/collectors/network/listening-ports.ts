@@ -82,7 +82,7 @@ export const listeningPorts = defineCollector({
   area: 'network',
   description:
     'Listening TCP/UDP/unix sockets from /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix} of every network namespace in use, ' +
-    'joined to their process through /proc/<pid>/fd socket inodes; established TCP connections by remote port.',
+    'joined to their process through /proc/<pid>/fd socket inodes; established TCP connections inbound (per listening port) and outbound.',
   defaultEnabled: true,
   interval: MINUTE,
   timeout: 20 * SECOND,
@@ -96,10 +96,8 @@ export const listeningPorts = defineCollector({
     },
     { name: 'unix_listening', key: ['netns', 'path', 'type'], description: 'Listening unix stream/seqpacket sockets with a path.', drift: true, volatile: ['inode', 'pid'] },
     { name: 'listening_summary', key: ['protocol'], description: 'Listening sockets per protocol, and how many are bound to a wildcard address.' },
-    { name: 'established_by_remote_port', key: ['remote_port'], description: 'Established TCP connections per remote port (top N, the rest as "other").' },
-  ],
-  options: [
-    { name: 'top_remote_ports', type: 'int', default: 20, help: 'Remote ports reported in hostbaseline_tcp_established_connections; the rest count as "other".' },
+    { name: 'established_connections', key: ['direction'], description: 'Established TCP connections inbound (to a listening port) and outbound.' },
+    { name: 'established_inbound', key: ['port'], description: 'Established inbound TCP connections per listening port (never the peer\'s ephemeral port).' },
   ],
   async collect(ctx) {
     const pids = (await listPids(ctx.fs)) ?? [];
@@ -111,7 +109,9 @@ export const listeningPorts = defineCollector({
 
     const ports = new Map<string, FactRow>();
     const unix = new Map<string, FactRow>();
-    const established = new Map<number, number>();
+    // Inbound when the local port listens in the same namespace; the peer's port is ephemeral and never kept.
+    const inbound = new Map<number, number>();
+    let outbound = 0;
     for (const t of targets) {
       // A process may exit or deny its /proc/<pid>/net: try the next of the namespace.
       const read = async (name: string) => {
@@ -121,12 +121,15 @@ export const listeningPorts = defineCollector({
         }
         return t.pids.includes(1) ? null : readNetFileOfHostIfFirst(ctx, name, t.netns, targets);
       };
+      const tcpListening = new Set<number>();
+      const establishedLocalPorts: number[] = [];
       for (const p of PROTOCOLS) {
         const file = await read(p.file);
         if (!file) continue;
         for (const s of parseInetSockets(file.text, p.ipv6, badLineReporter(ctx.parseError, file.path))) {
-          if (p.protocol === 'tcp' && s.state === TCP_ESTABLISHED) established.set(s.remotePort, (established.get(s.remotePort) ?? 0) + 1);
+          if (p.protocol === 'tcp' && s.state === TCP_ESTABLISHED) establishedLocalPorts.push(s.localPort);
           if (!isListening(p.protocol, s)) continue;
+          if (p.protocol === 'tcp') tcpListening.add(s.localPort);
           const key = `${p.protocol} ${s.localAddress} ${s.localPort} ${t.netns}`;
           const prev = ports.get(key);
           if (prev) {
@@ -151,6 +154,10 @@ export const listeningPorts = defineCollector({
           });
         }
       }
+      for (const port of establishedLocalPorts) {
+        if (tcpListening.has(port)) inbound.set(port, (inbound.get(port) ?? 0) + 1);
+        else outbound++;
+      }
       const unixFile = await read('unix');
       if (unixFile) {
         for (const s of parseUnixSockets(unixFile.text, badLineReporter(ctx.parseError, unixFile.path))) {
@@ -170,17 +177,21 @@ export const listeningPorts = defineCollector({
       wildcard: rows.filter((r) => r.protocol === protocol && r.wildcard).length,
     }));
     summary.push({ protocol: 'unix', count: unix.size, wildcard: 0 });
-    const top = Math.max(0, Number(ctx.options.top_remote_ports));
-    const byCount = [...established].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const estRows: FactRow[] = byCount.slice(0, top).map(([port, count]) => ({ remote_port: String(port), count }));
-    const rest = byCount.slice(top).reduce((n, [, c]) => n + c, 0);
-    if (rest > 0) estRows.push({ remote_port: 'other', count: rest });
+    const inboundTotal = [...inbound.values()].reduce((n, c) => n + c, 0);
+    const inboundRows: FactRow[] = [...inbound].sort((a, b) => a[0] - b[0]).map(([port, count]) => ({ port, count }));
     const nothing = pids.length === 0 && rows.length === 0 && unix.size === 0;
     return [
       { name: 'listening_ports', rows },
       { name: 'unix_listening', rows: [...unix.values()] },
       { name: 'listening_summary', rows: nothing ? [] : summary },
-      { name: 'established_by_remote_port', rows: estRows },
+      {
+        name: 'established_connections',
+        rows: nothing ? [] : [
+          { direction: 'inbound', count: inboundTotal },
+          { direction: 'outbound', count: outbound },
+        ],
+      },
+      { name: 'established_inbound', rows: inboundRows },
     ];
   },
 });

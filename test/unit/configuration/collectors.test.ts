@@ -53,7 +53,8 @@ describe('configuration collectors on host-a', () => {
 
   it('login_defs exports aging, umask and method as gauges', async () => {
     const r = await collectOnce(byName('login_defs'), HOST_A);
-    expect(r.samples).toContain('hostbaseline_login_defs_pass_max_days 99999');
+    expect(r.samples).toContain('hostbaseline_login_defs_pass_max_age_seconds 8639913600'); // 99999 days
+    expect(r.samples).toContain('hostbaseline_login_defs_pass_warn_age_seconds 604800'); // 7 days
     expect(r.samples).toContain('hostbaseline_login_defs_umask 18');
     expect(r.samples).toContain('hostbaseline_login_defs_encrypt_method_info{encrypt_method="SHA512"} 1');
   });
