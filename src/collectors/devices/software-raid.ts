@@ -16,7 +16,7 @@ export const softwareRaid = defineCollector({
       key: ['array'],
       description: 'One row per md array.',
       drift: true,
-      volatile: ['sync_percent', 'sync_action'],
+      volatile: ['sync_percent', 'sync_action', 'sync_waiting'],
     },
   ],
   async collect(ctx) {
@@ -30,6 +30,7 @@ export const softwareRaid = defineCollector({
         rows: arrays.map((a) => ({
           array: a.array,
           state: a.state,
+          active: a.state === 'active',
           read_only: a.read_only,
           level: a.level,
           members: a.members.length,
@@ -42,6 +43,7 @@ export const softwareRaid = defineCollector({
           degraded: a.degraded,
           sync_action: a.sync_action,
           sync_percent: a.sync_percent,
+          sync_waiting: a.sync_waiting,
         })),
       },
     ];

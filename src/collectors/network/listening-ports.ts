@@ -1,7 +1,8 @@
 import { DirectProcSource } from '../processes/proc-source.js';
 import { parseExeLink, parseNamespaceLink, parseStat } from '../processes/processes.parse.js';
 import { mapLimit } from '../../util/concurrency.js';
-import { attemptSync, listPids, readFdTargets, socketInodes } from '../processes/procfs.js';
+import { listPids } from '../../host/procfs/pids.js';
+import { attemptSync, readFdTargets, socketInodes } from '../processes/procfs.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
 import { parseInetSockets, parseUnixSockets, type InetSocket } from './proc-net.parse.js';

@@ -1,5 +1,6 @@
 import { parsePasswd } from '../../host/homes.js';
 import { isNotFound, type HostFs } from '../../host/hostfs.js';
+import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { DirectProcSource } from './proc-source.js';
 import { exeHashCache, type HashResult } from './exe-hash.js';
@@ -9,7 +10,6 @@ import {
   injectionVars,
   DetailsCache,
   isAliveLeader,
-  listPids,
   NAMESPACES,
   readProcess,
   relatedPids,
@@ -60,7 +60,7 @@ export const processes = defineCollector({
     { name: 'process_states', key: ['state'], description: 'Processes per state.' },
     { name: 'process_users', key: ['user'], description: 'Processes per effective user (capped; the rest is "other").' },
     { name: 'process_suspicious', key: ['reason'], description: 'Processes per suspicious trait.' },
-    { name: 'process_summary', key: [], description: 'Totals: processes, threads, distinct executables, hidden processes.' },
+    { name: 'process_summary', key: [], description: 'Totals: processes, threads, distinct executables, hidden processes, listed pids without a readable stat.' },
     { name: 'process_info', key: ['pid'], description: 'One row per process for per-series export (only with per_process).' },
   ],
   options: [
@@ -100,6 +100,8 @@ export const processes = defineCollector({
     const read = (pid: number) => readProcess(src, pid, readOpts);
     const concurrency = 8;
     const found = (await mapLimit(listed, concurrency, read, ctx.signal)).filter((p): p is ProcessFacts => p !== null);
+    // Listed pid directories with no readable stat: exited since the listing, or a /proc that lacks the file.
+    const vanished = listed.length - found.length;
 
     const hiddenPids = new Set<number>();
     if (opt.hidden_scan) {
@@ -212,7 +214,7 @@ export const processes = defineCollector({
       { name: 'process_suspicious', rows: [...suspicious].map(([reason, count]) => ({ reason, count })) },
       {
         name: 'process_summary',
-        rows: [{ processes: rows.length, threads, executables: hashes.size, hidden: hiddenPids.size }],
+        rows: [{ processes: rows.length, threads, executables: hashes.size, hidden: hiddenPids.size, vanished }],
       },
       {
         name: 'process_info',

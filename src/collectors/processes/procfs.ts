@@ -29,15 +29,6 @@ export type Namespace = (typeof NAMESPACES)[number];
 /** What happened to one per-process read. */
 type Outcome<T> = { ok: true; value: T } | { ok: false; why: 'missing' | 'denied' | 'error'; message: string };
 
-/** Numeric entries of the /proc listing; null when the host has no /proc. */
-export async function listPids(fs: HostFs): Promise<number[] | null> {
-  const entries = await fs.readdirIfExists('/proc');
-  if (!entries) return null;
-  const pids: number[] = [];
-  for (const e of entries) if (/^[1-9]\d*$/.test(e.name)) pids.push(Number(e.name));
-  return pids.sort((a, b) => a - b);
-}
-
 /**
  * Runs one read of a /proc/<pid> file (ProcSource reads are synchronous). A missing
  * file (the process exited, ESRCH, or a kernel thread without that file) and a

@@ -2,8 +2,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mounts } from '../../../src/collectors/system/mounts.js';
-import { isRuntimeMount, joinMounts, parseFstab, parseMounts } from '../../../src/collectors/system/mounts.parse.js';
-import { decodeOctalEscapes } from '../../../src/collectors/system/config-files.js';
+import { isRuntimeMount, joinMounts, parseFstab } from '../../../src/collectors/system/mounts.parse.js';
+import { parseMounts } from '../../../src/host/procfs/mounts.parse.js';
+import { decodeOctalEscapes } from '../../../src/host/procfs/octal.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
 
 /** /proc/1/mounts as captured on the development VM (a sandbox with an "UNCONFIGURED" fstab). */
