@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { tempDir } from '../helpers.js';
 import { waitFor } from './exporter.js';
+import { trackProcess } from './cleanup.js';
 
 export interface RunningDockerd {
   socket: string;
@@ -22,11 +23,11 @@ export interface RunningDockerd {
 export async function startDockerd(): Promise<RunningDockerd> {
   const dir = tempDir('hb-dockerd-');
   const socket = path.join(dir, 'docker.sock');
-  const child = spawn(
+  const child = trackProcess(spawn(
     'dockerd',
     ['--iptables=false', '--ip6tables=false', '--bridge=none', `--data-root=${dir}/data`, `--exec-root=${dir}/exec`, `--pidfile=${dir}/docker.pid`, `--host=unix://${socket}`],
     { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  ));
   let log = '';
   child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
