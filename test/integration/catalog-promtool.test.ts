@@ -14,7 +14,11 @@ const catalog = loadCatalog();
 function everyFamily(): string {
   const samples = new Map<string, string>();
   for (const f of catalog.families) {
-    const line = sampleLine(f.name, f.labels.map((l) => [l, 'x'] as [string, string]), 1);
+    const line = sampleLine(
+      f.name,
+      f.labels.map((l) => [l, 'x'] as [string, string]),
+      1,
+    );
     samples.set(f.name, (samples.get(f.name) ?? '') + line);
   }
   return assembleExposition(catalog, [samples]);

@@ -61,7 +61,15 @@ describe.skipIf(!available)('every collector on prometheus/procfs fixtures', () 
     });
 
     it('an inactive array is inactive: no active disks, not healthy, and its failed member counts', () => {
-      expect(md.get('md4')).toMatchObject({ state: 'inactive', active: false, raid_disks: 2, active_disks: 0, degraded: 2, failed_members: 1, spare_members: 1 });
+      expect(md.get('md4')).toMatchObject({
+        state: 'inactive',
+        active: false,
+        raid_disks: 2,
+        active_disks: 0,
+        degraded: 2,
+        failed_members: 1,
+        spare_members: 1,
+      });
       expect(samples).toContain('hostbaseline_md_array_active{array="md4"} 0');
       expect(samples).toContain('hostbaseline_md_array_active{array="md0"} 1');
       // An IMSM container is inactive by design and lists no disk counts.
@@ -118,7 +126,9 @@ describe.skipIf(!available)('every collector on prometheus/procfs fixtures', () 
       ['192.168.224.1', '00:50:56:c0:00:08', true],
       ['192.168.224.2', '00:00:00:00:00:00', false],
     ]);
-    expect(results.get('interfaces')!.tables.interfaces).toEqual([expect.objectContaining({ interface: 'eth0', mtu: 1500, promiscuous: true, speed_mbps: 1000 })]);
+    expect(results.get('interfaces')!.tables.interfaces).toEqual([
+      expect.objectContaining({ interface: 'eth0', mtu: 1500, promiscuous: true, speed_mbps: 1000 }),
+    ]);
   });
 
   it('system: CPU time, memory, load, DMI', () => {
@@ -128,7 +138,9 @@ describe.skipIf(!available)('every collector on prometheus/procfs fixtures', () 
     expect(results.get('cpu')!.tables.cpu_model).toEqual([expect.objectContaining({ vendor: 'GenuineIntel', logical_cpus: 8 })]);
     expect(byKey(results.get('memory')!.tables.memory, 'field').get('MemTotal')!.bytes).toBe(15666184 * 1024);
     expect(results.get('uptime')!.tables.uptime).toEqual([expect.objectContaining({ load1: 0.02, tasks: 497, boot_time_seconds: 1418183276 })]);
-    expect(results.get('dmi')!.tables.dmi).toEqual([expect.objectContaining({ sys_vendor: 'Dell Inc.', product_name: 'PowerEdge R6515', bios_version: '2.2.4' })]);
+    expect(results.get('dmi')!.tables.dmi).toEqual([
+      expect.objectContaining({ sys_vendor: 'Dell Inc.', product_name: 'PowerEdge R6515', bios_version: '2.2.4' }),
+    ]);
     // Serial numbers leave the host only as hashes.
     expect(JSON.stringify(results.get('dmi')!.tables)).not.toMatch(/"product_serial"/);
   });

@@ -1,5 +1,5 @@
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
-import { sanitizeUrl } from '../supply_chain/common.js';
+import { sanitizeUrl } from '../toolkit/url.js';
 import { riskRows, riskTable, uniqueBy, type Risk } from './common.js';
 import { HARDENED, hasFlag, isNetworkMount, parseFstab, sanitizeOptions } from './fstab-options.parse.js';
 

@@ -1,8 +1,10 @@
-import { DirectProcSource } from '../processes/proc-source.js';
-import { parseExeLink, parseNamespaceLink, parseStat } from '../processes/processes.parse.js';
+import { attemptSync, readFdTargets, socketInodes } from '../../host/procfs/fd.js';
+import { parseExeLink } from '../../host/procfs/links.parse.js';
+import { readNamespaceInode } from '../../host/procfs/namespaces.js';
+import { parsePidStat } from '../../host/procfs/pid-stat.parse.js';
+import { DirectProcSource } from '../../host/procfs/proc-source.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { listPids } from '../../host/procfs/pids.js';
-import { attemptSync, readFdTargets, socketInodes } from '../processes/procfs.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
 import { parseInetSockets, parseUnixSockets, type InetSocket } from './proc-net.parse.js';
@@ -28,8 +30,8 @@ async function processView(ctx: CollectContext, src: DirectProcSource, pids: num
     pids,
     8,
     (pid) => {
-      const ns = attemptSync(() => src.readlink(`${pid}/ns/net`));
-      const inode = ns.ok ? parseNamespaceLink(ns.value) : null;
+      const ns = attemptSync(() => readNamespaceInode(src, pid, 'net'));
+      const inode = ns.ok ? ns.value : null;
       if (inode !== null) {
         if (!namespaces.has(inode)) namespaces.set(inode, []);
         namespaces.get(inode)!.push(pid);
@@ -41,7 +43,7 @@ async function processView(ctx: CollectContext, src: DirectProcSource, pids: num
       const exe = attemptSync(() => src.readlink(`${pid}/exe`));
       const owner: Owner = {
         pid,
-        process: (stat.ok ? parseStat(stat.value)?.comm : null) ?? '',
+        process: (stat.ok ? parsePidStat(stat.value)?.comm : null) ?? '',
         exe: exe.ok ? parseExeLink(exe.value).path : '',
       };
       for (const s of sockets) {

@@ -2,9 +2,10 @@ import { parsePasswd } from '../../host/homes.js';
 import { isNotFound, type HostFs } from '../../host/hostfs.js';
 import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
-import { DirectProcSource } from './proc-source.js';
+import { DirectProcSource } from '../../host/procfs/proc-source.js';
+import { parseProcStat, USER_HZ } from '../../host/procfs/stat.parse.js';
 import { exeHashCache, type HashResult } from './exe-hash.js';
-import { isTmpExec, parseBootTime, stateName } from './processes.parse.js';
+import { isTmpExec, stateName } from './processes.parse.js';
 import {
   findHiddenPids,
   injectionVars,
@@ -18,8 +19,6 @@ import {
 } from './procfs.js';
 import { mapLimit } from '../../util/concurrency.js';
 
-/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture in use. */
-const CLOCK_TICKS = 100;
 const ENV_NAMES_MAX = 1024;
 /** States always reported (0 when none), so alerts on e.g. zombies have a series to watch. */
 const BASE_STATES = ['running', 'sleeping', 'disk_sleep', 'zombie', 'stopped', 'idle'];
@@ -122,7 +121,7 @@ export const processes = defineCollector({
     }
 
     cache.end();
-    const bootTime = parseBootTime((await ctx.fs.readTextIfExists('/proc/stat')) ?? '');
+    const bootTime = parseProcStat((await ctx.fs.readTextIfExists('/proc/stat')) ?? '').btime;
     const users = await userNames(ctx.fs);
     const hostNs = hostNamespaces(found);
     const hashes = await hashExecutables(ctx, found, hostNs.mnt);
@@ -171,7 +170,7 @@ export const processes = defineCollector({
         gid: st?.gid ?? null,
         egid: st?.egid ?? null,
         user,
-        start_time: bootTime === null ? null : bootTime + Math.floor(p.stat.startTicks / CLOCK_TICKS),
+        start_time: bootTime === null ? null : bootTime + Math.floor(p.stat.startTicks / USER_HZ),
         threads: st?.threads ?? p.stat.threads,
         nofile_soft: p.limits?.nofile?.soft ?? null,
         nofile_hard: p.limits?.nofile?.hard ?? null,

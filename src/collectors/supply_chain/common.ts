@@ -1,34 +1,10 @@
 import type { FactRow, FactTable, TableSpec } from '../types.js';
 import type { HostFs } from '../../host/hostfs.js';
 import { userHomes } from '../../host/homes.js';
+import { uniqueRows as uniqueBy } from '../toolkit/rows.js';
+import { sanitizeUrl } from '../toolkit/url.js';
 
-/** Query parameters whose values are credentials (Artifactory/Nexus/S3 style URLs). */
-const SECRET_PARAM = /token|secret|passw|pwd|auth|key|sig|credential/i;
-
-/**
- * A URL as it may leave the host: `user:password@` (or a bare `token@`) removed and the
- * values of secret-looking query parameters replaced. Works on strings that are not
- * WHATWG URLs too (`cdrom:[…]/`, `mirror+file:/…`, `$releasever` placeholders).
- */
-export function sanitizeUrl(raw: string): string {
-  let url = raw.trim();
-  // userinfo: everything between "//" and the last "@" of the authority
-  url = url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*@)/, '$1');
-  const q = url.indexOf('?');
-  if (q >= 0) {
-    const hashAt = url.indexOf('#', q);
-    const query = url.slice(q + 1, hashAt >= 0 ? hashAt : undefined);
-    const cleaned = query
-      .split('&')
-      .map((p) => {
-        const eq = p.indexOf('=');
-        return eq > 0 && SECRET_PARAM.test(p.slice(0, eq)) ? `${p.slice(0, eq)}=REDACTED` : p;
-      })
-      .join('&');
-    url = url.slice(0, q + 1) + cleaned + (hashAt >= 0 ? url.slice(hashAt) : '');
-  }
-  return url;
-}
+export { sanitizeUrl };
 
 /** True when a URL carries credentials (userinfo), so callers can say a source is authenticated. */
 export function hasUrlCredentials(raw: string): boolean {
@@ -131,6 +107,11 @@ export function summaryRow(manager: string, rows: FactRow[], extra: FactRow = {}
 
 export const SOURCE_KEY = ['file', 'name', 'type', 'url'];
 
+/** Drops sources listed twice (same file, name, type and URL): the first one wins. */
+export function uniqueRows(rows: FactRow[], key: string[] = SOURCE_KEY): FactRow[] {
+  return uniqueBy(rows, key);
+}
+
 /** The two tables every supply-chain collector declares. */
 export function sourceTables(manager: string, what: string): TableSpec[] {
   return [
@@ -142,17 +123,6 @@ export function sourceTables(manager: string, what: string): TableSpec[] {
     },
     { name: `${manager}_source_summary`, key: ['manager'], description: `Counts of ${what}.` },
   ];
-}
-
-/** Drops rows whose key repeats (the same source listed twice): the first one wins. */
-export function uniqueRows(rows: FactRow[], key: string[] = SOURCE_KEY): FactRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /**

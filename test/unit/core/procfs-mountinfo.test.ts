@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMountInfo } from '../../../src/host/procfs/mounts.parse.js';
 
 describe('parseMountInfo', () => {
-  it('reads proc(5)\'s example, optional fields, escapes and merged options', () => {
+  it("reads proc(5)'s example, optional fields, escapes and merged options", () => {
     const bad: number[] = [];
     const m = parseMountInfo(
       [
