@@ -80,6 +80,8 @@ export function schedulerFor(specs: CollectorSpec[], root: string, o: RunOptions
     log: o.log ?? memoryLogger(),
     commands: o.commands ?? fakeCommands(),
     random: () => 0,
+    // Rows must fit the columns their table declares.
+    checkColumns: true,
   });
 }
 

@@ -1,4 +1,4 @@
-import type { TableObserver } from '../collectors/scheduler.js';
+import type { TableObserver } from '../collectors/types.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import { createApp, listen } from '../server/app.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { CollectorConfig } from '../collectors/scheduler.js';
+import type { CollectorConfig } from '../collectors/types.js';
 import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
 import { EVENT_FLAGS } from '../events/flags.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';

@@ -1,4 +1,4 @@
-import type { TableObserver } from '../collectors/scheduler.js';
+import type { TableObserver } from '../collectors/types.js';
 import type { FactRow, FactTable, FactValue, TableSpec } from '../collectors/types.js';
 import type { EventAttributes, EventSink, SecurityEvent } from '../events/types.js';
 import type { Logger } from '../util/logger.js';

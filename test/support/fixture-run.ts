@@ -19,7 +19,7 @@ export async function fixtureExposition(host: string) {
   const file = hasConfig ? readConfigFile(configFile, specs).collectors : {};
   for (const [name, c] of config.collectors) c.enabled = file[name]?.enabled !== false;
   const log = memoryLogger();
-  const rt = createRuntime(specs, config, { clock: fixedClock(FIXTURE_TIME), commands: fakeCommands(), log });
+  const rt = createRuntime(specs, config, { clock: fixedClock(FIXTURE_TIME), commands: fakeCommands(), log, checkColumns: true });
   await rt.scheduler.runAll();
   return { text: exposition(rt.scheduler), scheduler: rt.scheduler, log };
 }
