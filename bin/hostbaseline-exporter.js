@@ -1,9 +1,9 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=128
 // The V8 heap settings above keep resident memory low (see README, "Memory").
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 13)) {
+if (major < 22 || (major === 22 && minor < 15)) {
   console.error(
-    `hostbaseline needs Node.js 22.13 or newer (built and tested on 24 LTS); this is ${process.version}.\n` +
+    `hostbaseline needs Node.js 22.15 or newer (built and tested on 24 LTS); this is ${process.version}.\n` +
       'Run it through scripts/with-node24.sh (npm start does), or install Node 24.',
   );
   process.exit(2);

@@ -21,3 +21,7 @@ for (const area of new Set(specs.map((s) => s.area))) {
   writeFileSync(doc, updateAreaDoc(readFileSync(doc, 'utf8'), inArea));
 }
 console.log('wrote metrics/README.md, the collector table of README.md and the column tables of docs/collectors/*.md');
+const events = new URL('docs/events.md', root);
+const { updateEventsDoc } = await import('../dist/drift/policy-docs.js');
+writeFileSync(events, updateEventsDoc(readFileSync(events, 'utf8'), allCollectors(), loadCatalog().events));
+console.log('wrote the drift policies, the risk table and the event catalog of docs/events.md');

@@ -42,5 +42,11 @@ if [ ! -x "$cache/bin/node" ]; then
   rm -rf "$work"
   trap - EXIT
 fi
+# npm run under the fetched node would take its directory as the global prefix; keep the
+# machine's own (global packages, `npm ls -g`) unless one is set.
+if [ -z "${NPM_CONFIG_PREFIX:-}" ] && [ -z "${npm_config_prefix:-}" ]; then
+  NPM_CONFIG_PREFIX="$(npm config get prefix 2>/dev/null || true)"
+  [ -n "$NPM_CONFIG_PREFIX" ] && export NPM_CONFIG_PREFIX
+fi
 export PATH="$cache/bin:$PATH"
 exec "$@"

@@ -1,6 +1,7 @@
 import type { CollectorConfig } from '../collectors/types.js';
 import type { CollectorSpec, FactValue } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
+import { factsAsJson } from '../report/model.js';
 import { createLogger } from '../util/logger.js';
 import type { Io } from './main.js';
 import { createRuntime } from './runtime.js';
@@ -41,21 +42,16 @@ export async function runCollect(
   }
   await rt.scheduler.runAll();
   let failed = 0;
-  const json: Record<string, unknown> = {};
-  for (const name of names) {
-    const s = rt.scheduler.get(name)!;
+  const states = names.map((name) => rt.scheduler.get(name)!);
+  for (const s of states) {
     if (!s.success) {
       failed++;
-      io.stderr(`collector ${name} failed: ${s.lastError}\n`);
-      json[name] = { error: s.lastError };
+      io.stderr(`collector ${s.spec.name} failed: ${s.lastError}\n`);
       continue;
     }
-    if (format === 'json') {
-      json[name] = Object.fromEntries((s.tables ?? []).map((t) => [t.name, t.rows]));
-      continue;
-    }
+    if (format === 'json') continue;
     for (const t of s.tables ?? []) {
-      io.stdout(`# ${name} / ${t.name}: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}\n`);
+      io.stdout(`# ${s.spec.name} / ${t.name}: ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}\n`);
       if (t.rows.length === 0) continue;
       const cols = [...new Set(t.rows.flatMap((r) => Object.keys(r)))];
       const rows = [cols, ...t.rows.map((r) => cols.map((c) => cell(r[c])))];
@@ -64,6 +60,7 @@ export async function runCollect(
       io.stdout('\n');
     }
   }
-  if (format === 'json') io.stdout(JSON.stringify(json, null, 2) + '\n');
+  // The same model as the host report's facts; on the host itself, host-only columns are shown.
+  if (format === 'json') io.stdout(JSON.stringify(factsAsJson(states, { hostOnly: true }), null, 2) + '\n');
   return failed ? 1 : 0;
 }

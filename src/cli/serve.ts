@@ -36,7 +36,7 @@ export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: 
     try {
       // The OpenTelemetry SDK is loaded only when events are configured.
       const { startEvents } = await import('../events/index.js');
-      events = await startEvents(eventsConfig, { fs, log, clock: rt.clock, commands: createCommandRunner(), registry: self });
+      events = await startEvents(eventsConfig, { fs, log, clock: rt.clock, commands: createCommandRunner(), registry: self, severity: config.eventSeverity });
     } catch (err) {
       log.error('cannot start security events', { err: (err as Error).message });
       return 2;

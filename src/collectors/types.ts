@@ -52,8 +52,12 @@ export interface TableSpec {
   /** Columns that identify a row; drift is computed per key. */
   key: string[];
   description: string;
-  /** Compared with the previous refresh to emit drift events. */
-  drift?: boolean;
+  /**
+   * How refreshes are compared to emit drift events (docs/events.md, "Drift policies").
+   * `true` is `{ on: 'identity' }`: rows are compared by `key`, a stable identity.
+   * Absent: no drift.
+   */
+  drift?: true | DriftPolicy;
   /** Columns left out of drift "changed" detection (counters, timestamps). */
   volatile?: string[];
   /**
@@ -62,6 +66,31 @@ export interface TableSpec {
    */
   hostOnly?: string[];
 }
+
+/**
+ * Drift on a stable identity (the key), on an aggregate (rows grouped by columns that
+ * survive restarts, with a count), or none. `why` says what made the choice.
+ */
+export type DriftPolicy =
+  | { on: 'identity'; why?: string }
+  | {
+      on: 'aggregate';
+      /** Identity columns of a group; `identity` fills them from a row. */
+      by: string[];
+      /** The group a row belongs to (values for `by`), or null to leave the row out. */
+      identity(row: FactRow): FactRow | null;
+      /** Column that carries the number of rows in a group (shown, never drift by itself). */
+      count: string;
+      /**
+       * A group not in the baseline is news only once one of its rows is this old: a
+       * short-lived row never makes drift. A group already in the baseline stays while any
+       * row is left, and this long after the last one went. `column` holds the row's start
+       * in seconds since the epoch; without it a new group is news at once.
+       */
+      settle?: { column?: string; seconds: number };
+      why: string;
+    }
+  | { on: 'none'; why: string };
 
 export type OptionType = 'string' | 'int' | 'bool' | 'duration' | 'strings';
 export type OptionValue = string | number | boolean | string[];

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CollectorConfig } from '../collectors/types.js';
 import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
 import { EVENT_FLAGS } from '../events/flags.js';
+import { parseSeverityOverrides, type SeverityOverrides } from '../events/severity.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';
 import { parseDuration } from '../util/duration.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/logger.js';
@@ -24,6 +25,8 @@ export interface ExporterConfig {
   collectors: Map<string, CollectorConfig>;
   /** Raw `events:` section of the config file, validated by the event pipeline. */
   events: Record<string, unknown>;
+  /** `events.severity` of the config file: risk rules or event names to a severity (src/events/severity.ts). */
+  eventSeverity: SeverityOverrides;
   /** The parsed command line, for flags owned by other modules (EVENT_FLAGS). */
   args: ParsedArgs;
 }
@@ -124,6 +127,7 @@ function durationOf(where: string, raw: unknown): number {
 interface FileConfig {
   collectors: Record<string, Record<string, unknown>>;
   events: Record<string, unknown>;
+  eventSeverity: SeverityOverrides;
 }
 
 /** Reads and validates the YAML config file; every error names the file and the key. */
@@ -153,9 +157,12 @@ export function readConfigFile(file: string, specs: CollectorSpec[]): FileConfig
     if (section !== null && (typeof section !== 'object' || Array.isArray(section)))
       throw new UsageError(`config file ${file}: collectors.${name} must be a mapping`);
   }
-  const events = (d.events ?? {}) as Record<string, unknown>;
-  if (typeof events !== 'object' || Array.isArray(events)) throw new UsageError(`config file ${file}: events must be a mapping`);
-  return { collectors: collectors as Record<string, Record<string, unknown>>, events };
+  const allEvents = (d.events ?? {}) as Record<string, unknown>;
+  if (typeof allEvents !== 'object' || Array.isArray(allEvents)) throw new UsageError(`config file ${file}: events must be a mapping`);
+  const { severity, ...events } = allEvents;
+  const eventSeverity = parseSeverityOverrides(severity, `config file ${file}: events.severity`);
+  if (typeof eventSeverity === 'string') throw new UsageError(eventSeverity);
+  return { collectors: collectors as Record<string, Record<string, unknown>>, events, eventSeverity };
 }
 
 function stringFlag(args: ParsedArgs, name: string, fallback: string): string {
@@ -178,7 +185,7 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
   if (!telemetryPath.startsWith('/')) throw new UsageError(`flag --web.telemetry-path: must start with "/"`);
 
   const configFile = (lastValue(args, 'config.file') as string | undefined) ?? null;
-  const file: FileConfig = configFile ? readConfigFile(configFile, specs) : { collectors: {}, events: {} };
+  const file: FileConfig = configFile ? readConfigFile(configFile, specs) : { collectors: {}, events: {}, eventSeverity: {} };
   const disableDefaults = lastValue(args, 'collector.disable-defaults') === true;
 
   const collectors = new Map<string, CollectorConfig>();
@@ -238,6 +245,7 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     configFile,
     collectors,
     events: file.events,
+    eventSeverity: file.eventSeverity,
     args,
   });
 }

@@ -64,6 +64,14 @@ export const fleetOverview: DashboardSpec = {
       w: 3,
     }),
     stat({
+      title: 'Modified package files',
+      description: 'Files of installed packages (not configuration files) that no longer match the digest recorded at install time, over all hosts.',
+      use: 'A modified packaged binary or library on one host among many is the classic implant: find the host with hostbaseline_package_integrity_modified_files.',
+      query: { expr: `sum(hostbaseline_package_integrity_modified_files${f()})` },
+      warnAt: 1,
+      w: 3,
+    }),
+    stat({
       title: 'ld.so.preload entries',
       description: 'Libraries forced into every process through /etc/ld.so.preload, over all hosts.',
       use: 'Rarely legitimate (some security agents): any unexpected entry is a rootkit indicator.',
@@ -220,6 +228,20 @@ export const fleetOverview: DashboardSpec = {
           description: 'Security events in the selected time range by event name, top 15.',
           use: 'See which kinds of events dominate; unusual names (new user, sudo, SUID file) deserve a look.',
           query: { expr: `topk(15, sum by (event) (increase(hostbaseline_events_total${f()}[$__range])))`, legend: '{{event}}' },
+        }),
+        timeseries({
+          title: 'Events by severity',
+          description: 'Security events per second by the severity the risk table gave them (ERROR: a new uid-0 account, a SUID file outside package directories, a NOPASSWD sudo rule, an out-of-tree kernel module, a modified package binary; WARN: a new wildcard listener…).',
+          use: 'ERROR should be flat at zero; any step is worth opening in your log backend.',
+          queries: [{ expr: `sum by (severity) (rate(hostbaseline_events_severity_total${f()}[$__rate_interval]))`, legend: '{{severity}}' }],
+          unit: 'ops',
+          stack: true,
+        }),
+        bars({
+          title: 'High-risk events by host and rule (range)',
+          description: 'ERROR events in the selected time range, by host and the risk rule that raised them (hostbaseline.risk.rule on the records).',
+          use: 'Which hosts to look at first, and why.',
+          query: { expr: `topk(15, sum by (instance, rule) (increase(hostbaseline_events_severity_total${f('severity="ERROR"')}[$__range])) > 0)`, legend: '{{instance}} {{rule}}' },
         }),
         timeseries({
           title: 'Dropped events',

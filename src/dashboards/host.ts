@@ -448,6 +448,21 @@ export const hostDetail: DashboardSpec = {
           queries: [{ expr: `hostbaseline_package_source_info${h()}` }],
           w: 16,
         }),
+        stat({
+          title: 'Modified package files',
+          description: 'Files of installed packages whose content no longer matches the digest recorded at install time (configuration files not counted), over all package managers.',
+          use: 'Any modified executable or library needs an explanation: compare with the package and reinstall it.',
+          query: { expr: `sum(hostbaseline_package_integrity_modified_files${h()})` },
+          warnAt: 1,
+          w: 4,
+        }),
+        table({
+          title: 'Changed package files',
+          description: 'Package files that are modified, missing or have another mode than installed: package, path, kind, config (conffile) and binary (executable or library).',
+          use: 'binary=true with config=false is what a replaced system binary looks like; config=true changes are usually local configuration.',
+          queries: [{ expr: `hostbaseline_package_file_changed_info${h()}` }],
+          w: 20,
+        }),
         table({
           title: 'Packages',
           description: 'Installed packages with manager, version, architecture and location.',

@@ -3,14 +3,29 @@ import { lastValue, UsageError, type ParsedArgs } from '../config/flags.js';
 import { parseDuration } from '../util/duration.js';
 
 export const DEFAULT_AUDIT_LOG = '/var/log/audit/audit.log';
+/** Shortest time between two export requests (a record after a quiet spell leaves at once); bounds the request rate. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 50;
 export const DEFAULT_SYSLOG_FILES = ['/var/log/auth.log', '/var/log/secure', '/var/log/syslog', '/var/log/messages'];
 
+/** OTLP over HTTP: protobuf (the OTLP default) or JSON. gRPC is not offered. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export const OTLP_PROTOCOLS: OtlpProtocol[] = ['http/protobuf', 'http/json'];
+
+/**
+ * What flags and the config file set for the OTLP exporter. Anything left undefined is
+ * read by the OpenTelemetry exporter itself from the standard OTEL_EXPORTER_OTLP_* variables
+ * (programmatic settings win over the environment, as in the SDK).
+ */
 export interface OtlpConfig {
-  /** Full logs URL (…/v1/logs). */
-  url: string;
+  protocol: OtlpProtocol;
+  /** Full logs URL (…/v1/logs) from a flag or the config file. */
+  url?: string;
+  /** Headers from flags and the config file; the environment's headers are added under them. */
   headers: Record<string, string>;
-  compression: 'gzip' | 'none';
-  timeoutMs: number;
+  compression?: 'gzip' | 'none';
+  timeoutMs?: number;
+  /** The endpoint and where it was set, for the start-up log line (credentials removed). */
+  endpoint: string;
 }
 
 export interface FimConfig {
@@ -39,7 +54,7 @@ export interface EventsConfig {
 
 const TOP_KEYS = ['otlp', 'service_name', 'queue_size', 'batch_size', 'flush_interval', 'shutdown_timeout', 'fim', 'audit', 'syslog', 'drift'];
 const SECTION_KEYS: Record<string, string[]> = {
-  otlp: ['endpoint', 'logs_endpoint', 'headers', 'compression', 'timeout'],
+  otlp: ['endpoint', 'logs_endpoint', 'protocol', 'headers', 'compression', 'timeout'],
   fim: ['enabled', 'paths', 'include', 'exclude', 'debounce', 'max_watches', 'hash_max_bytes'],
   audit: ['enabled', 'path'],
   syslog: ['enabled', 'journal', 'paths'],
@@ -58,7 +73,7 @@ function checkKeys(where: string, s: Section, known: string[]): void {
   for (const k of Object.keys(s)) if (!known.includes(k)) throw new UsageError(`${where}: unknown key "${k}" (known: ${known.join(', ')})`);
 }
 
-/** `name=value,name2=value2` as in OTEL_EXPORTER_OTLP_HEADERS (values percent-decoded). */
+/** `name=value,name2=value2` as in OTEL_EXPORTER_OTLP_HEADERS (values percent-decoded); for --events.otlp.header. */
 export function parseHeaderList(text: string | undefined, where: string): Record<string, string> {
   const out: Record<string, string> = {};
   if (!text) return out;
@@ -77,7 +92,7 @@ export function parseHeaderList(text: string | undefined, where: string): Record
   return out;
 }
 
-/** Appends /v1/logs to a base endpoint, as the OTLP exporter specification says for OTEL_EXPORTER_OTLP_ENDPOINT. */
+/** Appends /v1/logs to a base endpoint, as the OTLP exporter specification says for OTEL_EXPORTER_OTLP_ENDPOINT (used for --events.otlp.endpoint). */
 export function logsUrlOf(base: string): string {
   return base.replace(/\/+$/, '') + '/v1/logs';
 }
@@ -166,10 +181,28 @@ class Resolver {
   }
 }
 
+/** A positive integer from an OTEL_BLRP_* variable, or the default. */
+function envInt(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return dflt;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new UsageError(`${name}: expected a positive integer, got "${raw}"`);
+  return Number(raw);
+}
+
+/** The endpoint without user:password@, for logs. */
+function shown(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
+}
+
 /**
  * Resolves the event pipeline's settings: flags win over the `events:` section of the
  * config file, which wins over the standard OTEL_* environment variables. Returns null
  * (events off) when no OTLP endpoint is configured anywhere.
+ *
+ * The OTLP exporter reads OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout, compression,
+ * certificates) from the process environment itself; here the environment only decides
+ * whether events are on, is checked for a usable URL, and gives the protocol and the
+ * batch schedule (OTEL_BLRP_*) their defaults.
  */
 export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'events' | 'configFile' | 'stateDir'>, env: NodeJS.ProcessEnv = process.env): EventsConfig | null {
   const file = section('config file: events', config.events);
@@ -183,20 +216,19 @@ export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'event
   const otlp = sec('otlp');
 
   let url: string | undefined;
+  let endpoint: string | undefined;
   const flagLogs = r.flag('events.otlp.logs-endpoint');
   const flagBase = r.flag('events.otlp.endpoint');
   if (typeof flagLogs === 'string') url = checkUrl('flag --events.otlp.logs-endpoint', flagLogs);
   else if (typeof flagBase === 'string') url = logsUrlOf(checkUrl('flag --events.otlp.endpoint', flagBase));
   else if (otlp.logs_endpoint != null) url = checkUrl(r.where('otlp.logs_endpoint'), r.str('', 'otlp.logs_endpoint', otlp, 'logs_endpoint')!);
   else if (otlp.endpoint != null) url = logsUrlOf(checkUrl(r.where('otlp.endpoint'), r.str('', 'otlp.endpoint', otlp, 'endpoint')!));
-  else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) url = checkUrl('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
-  else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) url = logsUrlOf(checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT));
-  if (!url) return null;
+  else if (env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) endpoint = `${shown(checkUrl('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT))} (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)`;
+  else if (env.OTEL_EXPORTER_OTLP_ENDPOINT) endpoint = `${shown(checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT))} (OTEL_EXPORTER_OTLP_ENDPOINT)`;
+  if (url) endpoint = shown(url);
+  if (!endpoint) return null;
 
-  const headers: Record<string, string> = {
-    ...parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS'),
-    ...parseHeaderList(env.OTEL_EXPORTER_OTLP_LOGS_HEADERS, 'OTEL_EXPORTER_OTLP_LOGS_HEADERS'),
-  };
+  const headers: Record<string, string> = {};
   const fileHeaders = section(r.where('otlp.headers'), otlp.headers);
   for (const [k, v] of Object.entries(fileHeaders)) {
     if (typeof v !== 'string') throw new UsageError(`${r.where(`otlp.headers.${k}`)}: expected a string`);
@@ -204,12 +236,20 @@ export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'event
   }
   for (const h of r.flagList('events.otlp.header')) Object.assign(headers, parseHeaderList(h, 'flag --events.otlp.header'));
 
-  const compression =
-    r.str('events.otlp.compression', 'otlp.compression', otlp, 'compression') ??
-    env.OTEL_EXPORTER_OTLP_LOGS_COMPRESSION ??
-    env.OTEL_EXPORTER_OTLP_COMPRESSION ??
-    'none';
-  if (compression !== 'gzip' && compression !== 'none') throw new UsageError(`events compression: "${compression}" is not gzip or none`);
+  const compression = r.str('events.otlp.compression', 'otlp.compression', otlp, 'compression');
+  if (compression !== undefined && compression !== 'gzip' && compression !== 'none') throw new UsageError(`events compression: "${compression}" is not gzip or none`);
+
+  // The SDK's order: the signal's variable, then the general one, then http/protobuf.
+  const protocolSources: [string, string | undefined][] = [
+    ['events protocol', r.str('events.otlp.protocol', 'otlp.protocol', otlp, 'protocol')],
+    ['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL', env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL?.trim()],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim()],
+  ];
+  const [protocolFrom, protocol] = protocolSources.find(([, v]) => v) ?? ['default', 'http/protobuf'];
+  if (!(OTLP_PROTOCOLS as string[]).includes(protocol!))
+    throw new UsageError(`${protocolFrom}: "${protocol}" is not supported (use ${OTLP_PROTOCOLS.join(' or ')}; gRPC is not offered)`);
+
+  const timeoutSet = typeof r.flag('events.otlp.timeout') === 'string' || otlp.timeout != null;
 
   const fimSec = sec('fim');
   const fimPaths = r.list('events.fim.path', 'fim.paths', fimSec, 'paths');
@@ -223,11 +263,18 @@ export function resolveEventsConfig(config: Pick<ExporterConfig, 'args' | 'event
   const syslogPaths = r.list('events.syslog.path', 'syslog.paths', syslogSec, 'paths');
 
   return {
-    otlp: { url, headers, compression, timeoutMs: r.duration('events.otlp.timeout', 'otlp.timeout', otlp, 'timeout', 10_000) },
+    otlp: {
+      protocol: protocol as OtlpProtocol,
+      ...(url ? { url } : {}),
+      headers,
+      ...(compression ? { compression } : {}),
+      ...(timeoutSet ? { timeoutMs: r.duration('events.otlp.timeout', 'otlp.timeout', otlp, 'timeout', 10_000) } : {}),
+      endpoint,
+    },
     serviceName: r.str('events.service-name', 'service_name', file, 'service_name'),
-    queueSize: r.int('events.queue-size', 'queue_size', file, 'queue_size', 10_000),
-    batchSize: r.int('events.batch-size', 'batch_size', file, 'batch_size', 512),
-    flushIntervalMs: r.duration('events.flush-interval', 'flush_interval', file, 'flush_interval', 200),
+    queueSize: r.int('events.queue-size', 'queue_size', file, 'queue_size', envInt(env, 'OTEL_BLRP_MAX_QUEUE_SIZE', 10_000)),
+    batchSize: r.int('events.batch-size', 'batch_size', file, 'batch_size', envInt(env, 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 512)),
+    flushIntervalMs: r.duration('events.flush-interval', 'flush_interval', file, 'flush_interval', envInt(env, 'OTEL_BLRP_SCHEDULE_DELAY', DEFAULT_FLUSH_INTERVAL_MS)),
     shutdownTimeoutMs: r.duration('events.shutdown-timeout', 'shutdown_timeout', file, 'shutdown_timeout', 5_000),
     stateDir: config.stateDir,
     fim: fimOn

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { isNotFound, type HostFs } from '../host/hostfs.js';
 import type { Logger } from '../util/logger.js';
+import { isRecord, readStateJson, writeFileAtomic } from '../util/state-file.js';
 
 const CHUNK = 256 * 1024;
 /** Most bytes read per poll, so a huge backlog never starves the event loop. */
@@ -37,20 +37,22 @@ function rotatedCandidates(file: string): string[] {
   return [`${file}.1`, `${file}.0`];
 }
 
-export function readPosition(stateFile: string): Position | null {
-  try {
-    const p = JSON.parse(readFileSync(stateFile, 'utf8')) as Position;
-    return typeof p.ino === 'number' && typeof p.offset === 'number' ? p : null;
-  } catch {
-    return null;
-  }
+function checkPosition(doc: unknown): Position | string {
+  if (!isRecord(doc)) return 'not a JSON object';
+  const { file, dev, ino, offset } = doc;
+  if (typeof file !== 'string' || ![dev, ino, offset].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) return 'not a position (file, dev, ino, offset)';
+  return { file, dev: dev as number, ino: ino as number, offset: offset as number };
+}
+
+/** The saved position, or null when there is none or it is unusable (logged when `log` is given). */
+export function readPosition(stateFile: string, log?: Logger): Position | null {
+  const r = readStateJson(stateFile, checkPosition);
+  if (r.status === 'corrupt') log?.warn('log position file is corrupt, starting over', { file: stateFile, reason: r.reason });
+  return r.status === 'ok' ? r.value : null;
 }
 
 function writePosition(stateFile: string, p: Position): void {
-  mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(p));
-  renameSync(tmp, stateFile);
+  writeFileAtomic(stateFile, JSON.stringify(p));
 }
 
 /** A file name for a followed log's position inside the state directory. */
@@ -185,7 +187,7 @@ export class FileFollower {
     this.resetPending();
     if (at !== undefined) this.offset = at;
     else {
-      const saved = this.o.stateFile ? readPosition(this.o.stateFile) : null;
+      const saved = this.o.stateFile ? readPosition(this.o.stateFile, this.o.log) : null;
       if (saved && saved.ino === st.ino && saved.dev === st.dev && saved.offset <= st.size) this.offset = saved.offset;
       else if (saved) {
         // Rotated while we were down: finish the old file if it is still beside the new one.

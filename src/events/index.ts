@@ -1,6 +1,5 @@
 import type { Registry } from 'prom-client';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { Resource } from '@opentelemetry/resources';
 import { DriftDiffer } from '../drift/differ.js';
 import type { CommandRunner } from '../host/commands.js';
 import type { HostFs } from '../host/hostfs.js';
@@ -12,8 +11,9 @@ import { createOtlpExporter } from './exporter.js';
 import { startFim } from './fim/watcher.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
 import { EventPipeline } from './pipeline.js';
-import { hostResource } from './resource.js';
+import { hostResourceAttributes, readHostIdentity } from './resource.js';
 import { startSyslogSource, type LineSpawner } from './syslog/source.js';
+import { withRiskSeverity, type SeverityOverrides } from './severity.js';
 import type { RunningSource } from './types.js';
 
 export interface EventsDeps {
@@ -25,9 +25,12 @@ export interface EventsDeps {
   registry?: Registry;
   /** Replaces the OTLP/HTTP exporter (tests: in-memory). */
   exporter?: LogRecordExporter;
-  resource?: Resource;
+  /** Replaces the resource attributes read from the host. */
+  resourceAttributes?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   spawner?: LineSpawner;
+  /** `events.severity` overrides of the risk table. */
+  severity?: SeverityOverrides;
 }
 
 export interface Events {
@@ -40,14 +43,16 @@ export interface Events {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-/** Builds the pipeline and starts every configured source. */
-export async function startEvents(config: EventsConfig, deps: EventsDeps): Promise<Events> {
+/** Builds the pipeline and starts every configured source; null when OTEL_SDK_DISABLED turns the SDK off. */
+export async function startEvents(config: EventsConfig, deps: EventsDeps): Promise<Events | null> {
   const log = deps.log.child({ component: 'events' });
-  const metrics = createEventMetrics(deps.registry);
-  const resource = deps.resource ?? (await hostResource(deps.fs, deps.env ?? process.env, config.serviceName));
-  const pipeline = new EventPipeline({
-    exporter: deps.exporter ?? createOtlpExporter(config.otlp),
-    resource,
+  const metrics = createEventMetrics();
+  const resourceAttributes =
+    deps.resourceAttributes ?? hostResourceAttributes({ host: await readHostIdentity(deps.fs), env: deps.env ?? process.env, arch: process.arch });
+  const pipeline = await EventPipeline.start({
+    exporter: deps.exporter ?? (await createOtlpExporter(config.otlp)),
+    resourceAttributes,
+    ...(config.serviceName ? { serviceName: config.serviceName } : {}),
     clock: deps.clock,
     log,
     metrics,
@@ -55,23 +60,31 @@ export async function startEvents(config: EventsConfig, deps: EventsDeps): Promi
     batchSize: config.batchSize,
     flushIntervalMs: config.flushIntervalMs,
   });
+  if (!pipeline) {
+    log.info('security events are off: OTEL_SDK_DISABLED is true');
+    return null;
+  }
+  // Registered only when events run, so /metrics shows no event families otherwise.
+  metrics.register(deps.registry);
+  // Every source's events get their severity from the one risk table (events/severity.ts).
+  const sink = withRiskSeverity(pipeline, deps.severity ?? {}, metrics);
   const sources: RunningSource[] = [];
   const stopAll = async () => {
     await Promise.all(sources.map((s) => s.stop().catch((err) => log.warn('event source did not stop cleanly', { source: s.name, err: (err as Error).message }))));
   };
   try {
     if (config.fim) {
-      const fim = await startFim({ fs: deps.fs, sink: pipeline, log: log.child({ source: 'fim' }), clock: deps.clock, metrics, ...config.fim });
+      const fim = await startFim({ fs: deps.fs, sink, stateDir: config.stateDir, log: log.child({ source: 'fim' }), clock: deps.clock, metrics, ...config.fim });
       sources.push(fim);
     }
     if (config.audit) {
-      sources.push(startAuditSource({ fs: deps.fs, sink: pipeline, log, clock: deps.clock, file: config.audit.path, stateDir: config.stateDir }));
+      sources.push(startAuditSource({ fs: deps.fs, sink, log, clock: deps.clock, file: config.audit.path, stateDir: config.stateDir }));
     }
     if (config.syslog) {
       const journalctl = await deps.commands.which('journalctl');
       const s = startSyslogSource({
         fs: deps.fs,
-        sink: pipeline,
+        sink,
         log,
         clock: deps.clock,
         stateDir: config.stateDir,
@@ -87,9 +100,10 @@ export async function startEvents(config: EventsConfig, deps: EventsDeps): Promi
     await pipeline.shutdown(0);
     throw err;
   }
-  const differ = config.drift ? new DriftDiffer({ sink: pipeline, stateDir: config.stateDir, log, maxPerTable: config.drift.maxPerTable }) : null;
+  const differ = config.drift ? new DriftDiffer({ sink, stateDir: config.stateDir, log, maxPerTable: config.drift.maxPerTable }) : null;
   log.info('security events enabled', {
-    endpoint: config.otlp.url.replace(/\/\/[^/@]*@/, '//'),
+    endpoint: config.otlp.endpoint,
+    protocol: config.otlp.protocol,
     sources: [...sources.map((s) => s.name), ...(differ ? ['drift'] : [])].join(','),
     queue_size: config.queueSize,
   });

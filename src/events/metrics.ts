@@ -4,11 +4,15 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface EventMetrics {
   produced(source: string, event: string): void;
   dropped(source: string, reason: string, count?: number): void;
+  /** An event's severity as the risk table set it, and the rule that did (`none`). */
+  classified(source: string, severity: string, rule: string): void;
   exported(count: number): void;
   exportFailure(): void;
   setQueueLength(n: number): void;
   setFimWatches(n: number): void;
   fimWatchErrors(count?: number): void;
+  /** Adds the families to a registry (the exporter's own, appended to /metrics). */
+  register(registry: Registry | undefined): void;
   /** Totals for tests and the benchmark. */
   totals(): { produced: number; dropped: number; exported: number; failures: number; droppedByReason: Record<string, number> };
 }
@@ -25,6 +29,12 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
     name: 'hostbaseline_events_dropped_total',
     help: 'Events (or input lines) dropped: queue full, shutdown deadline, oversized or malformed input, per-refresh cap.',
     labelNames: ['source', 'reason'],
+    registers,
+  });
+  const bySeverity = new Counter({
+    name: 'hostbaseline_events_severity_total',
+    help: 'Security events produced, by source, severity and the risk rule that set it (none: the source severity).',
+    labelNames: ['source', 'severity', 'rule'],
     registers,
   });
   const exported = new Counter({
@@ -56,6 +66,7 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
       byReason[reason] = (byReason[reason] ?? 0) + count;
       dropped.inc({ source, reason }, count);
     },
+    classified: (source, severity, rule) => bySeverity.inc({ source, severity, rule }),
     exported(count) {
       t.exported += count;
       exported.inc(count);
@@ -67,6 +78,10 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
     setQueueLength: (n) => queue.set(n),
     setFimWatches: (n) => watches.set(n),
     fimWatchErrors: (count = 1) => watchErrors.inc(count),
+    register(registry) {
+      if (!registry) return;
+      for (const m of [events, dropped, exported, failures, queue, watches, watchErrors]) registry.registerMetric(m);
+    },
     totals: () => ({ ...t, droppedByReason: { ...byReason } }),
   };
 }

@@ -1,11 +1,10 @@
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { SeverityNumber } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
-import { LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { VERSION } from '../version.js';
 import type { EventMetrics } from './metrics.js';
+import { startOtelSdk, type OtelSdk } from './sdk.js';
 import type { EventSeverity, EventSink, EventSourceName, SecurityEvent } from './types.js';
 
 const SEVERITY: Record<EventSeverity, SeverityNumber> = {
@@ -19,7 +18,10 @@ export const SOURCE_ATTRIBUTE = 'hostbaseline.event.source';
 
 export interface PipelineOptions {
   exporter: LogRecordExporter;
-  resource: Resource;
+  /** hostbaseline's resource attributes; the SDK adds OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME. */
+  resourceAttributes: Record<string, string>;
+  /** From a flag or the config file; wins over OTEL_SERVICE_NAME. */
+  serviceName?: string;
   clock: Clock;
   log: Logger;
   metrics: EventMetrics;
@@ -39,17 +41,18 @@ export interface PipelineOptions {
  * so nothing is lost until the queue is full — then new records are dropped and counted.
  */
 class QueueProcessor implements LogRecordProcessor {
-  readonly queue: SdkLogRecord[] = [];
+  readonly queue: ReadWriteLogRecord[] = [];
   private exporting = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastExportAt = -Infinity;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly o: PipelineOptions) {}
 
-  onEmit(record: SdkLogRecord): void {
+  onEmit(record: ReadWriteLogRecord): void {
     const source = String(record.attributes[SOURCE_ATTRIBUTE] ?? 'unknown');
     if (this.closed) {
       this.o.metrics.dropped(source, 'shutdown');
@@ -65,12 +68,18 @@ class QueueProcessor implements LogRecordProcessor {
     else this.arm();
   }
 
+  /**
+   * Schedules the next export: `flushIntervalMs` after the previous one started (the
+   * OTEL_BLRP_SCHEDULE_DELAY meaning), so a record after a quiet spell leaves at once while
+   * a stream of records still makes at most one request per interval.
+   */
   private arm(): void {
-    if (this.timer || this.retryTimer) return;
+    if (this.timer || this.retryTimer || this.exporting) return;
+    const wait = Math.max(0, this.lastExportAt + this.o.flushIntervalMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();
-    }, this.o.flushIntervalMs);
+    }, wait);
     this.timer.unref();
   }
 
@@ -86,6 +95,7 @@ class QueueProcessor implements LogRecordProcessor {
     }
     const batch = this.queue.slice(0, this.o.batchSize) as ReadableLogRecord[];
     this.exporting = true;
+    this.lastExportAt = Date.now();
     let settled = false;
     const done = (result: ExportResult) => {
       if (settled) return;
@@ -160,7 +170,7 @@ class QueueProcessor implements LogRecordProcessor {
     return this.queue.length;
   }
 
-  close(): SdkLogRecord[] {
+  close(): ReadWriteLogRecord[] {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -177,30 +187,37 @@ class QueueProcessor implements LogRecordProcessor {
 
 /** The event pipeline: sources emit typed events; they leave as OTLP log records. */
 export class EventPipeline implements EventSink {
-  private readonly provider: LoggerProvider;
-  private readonly processor: QueueProcessor;
-  private readonly logger;
-
-  constructor(private readonly o: PipelineOptions) {
-    this.processor = new QueueProcessor(o);
-    this.provider = new LoggerProvider({
-      resource: o.resource,
-      processors: [this.processor],
-      // A long audit argv or a drift value must not blow up a record.
-      logRecordLimits: { attributeValueLengthLimit: 4096, attributeCountLimit: 128 },
-    });
-    this.logger = this.provider.getLogger('hostbaseline', VERSION);
+  /**
+   * Starts the OpenTelemetry SDK with the bounded queue in front of the exporter.
+   * Null when OTEL_SDK_DISABLED turns the SDK off.
+   */
+  static async start(o: PipelineOptions): Promise<EventPipeline | null> {
+    const processor = new QueueProcessor(o);
+    const sdk = await startOtelSdk({ processor, resourceAttributes: o.resourceAttributes, ...(o.serviceName ? { serviceName: o.serviceName } : {}), log: o.log });
+    if (!sdk) {
+      await o.exporter.shutdown().catch(() => {});
+      return null;
+    }
+    return new EventPipeline(o, processor, sdk);
   }
+
+  private constructor(
+    private readonly o: PipelineOptions,
+    private readonly processor: QueueProcessor,
+    private readonly sdk: OtelSdk,
+  ) {}
 
   emit(source: EventSourceName, e: SecurityEvent): void {
     this.o.metrics.produced(source, e.name);
-    this.logger.emit({
+    this.sdk.logger.emit({
+      // The log data model's EventName field (semantic conventions: no event.name attribute).
       eventName: e.name,
       timestamp: e.time,
       observedTimestamp: this.o.clock.now(),
       severityNumber: SEVERITY[e.severity],
       severityText: e.severity,
-      body: e.name,
+      body: e.body ?? e.name,
+      // Maps and arrays stay structured: they leave as OTLP kvlistValue / arrayValue.
       attributes: { ...e.attributes, [SOURCE_ATTRIBUTE]: source },
     });
   }
@@ -218,12 +235,13 @@ export class EventPipeline implements EventSink {
     await this.processor.drain(deadlineMs);
   }
 
-  /** Flushes within the deadline, counts the rest as dropped, and closes the exporter. */
+  /** Flushes within the deadline, counts the rest as dropped, and shuts the SDK and the exporter down. */
   async shutdown(deadlineMs: number): Promise<void> {
     const left = await this.processor.drain(deadlineMs);
     const rest = this.processor.close();
     for (const r of rest) this.o.metrics.dropped(String(r.attributes[SOURCE_ATTRIBUTE] ?? 'unknown'), 'shutdown');
     if (left > 0) this.o.log.warn('events left unsent at shutdown', { dropped: left });
+    await this.sdk.shutdown().catch(() => {});
     await Promise.race([this.o.exporter.shutdown().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 }

@@ -1,6 +1,6 @@
 /** What every event source hands the pipeline: a name, a severity, when it happened, and attributes. */
 export type EventSeverity = 'INFO' | 'WARN' | 'ERROR';
-export type AttributeValue = string | number | boolean | string[];
+export type AttributeValue = string | number | boolean | AttributeValue[] | { [key: string]: AttributeValue };
 export type EventAttributes = Record<string, AttributeValue>;
 
 export interface SecurityEvent {
@@ -10,6 +10,8 @@ export interface SecurityEvent {
   /** When it happened on the host (ms since the epoch). */
   time: number;
   attributes: EventAttributes;
+  /** A sentence a person can read; the log record's body (defaults to the name). */
+  body?: string;
 }
 
 export type EventSourceName = 'fim' | 'audit' | 'syslog' | 'drift';

@@ -6,8 +6,8 @@ import express, { type Request, type Response } from 'express';
 import type { Scheduler } from '../collectors/scheduler.js';
 import { CONTENT_TYPE } from '../metrics/exposition.js';
 import type { Logger } from '../util/logger.js';
-import { VERSION } from '../version.js';
 import type { ExpositionCache } from './exposition-cache.js';
+import { registerReport } from './report-routes.js';
 import { basicAuthChecker, nodeTlsVersion, type WebConfig } from './web-config.js';
 
 export interface AppDeps {
@@ -21,30 +21,6 @@ export interface AppDeps {
 function listParam(v: unknown): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-function landingPage(deps: AppDeps): string {
-  const rows = deps.scheduler
-    .list()
-    .map((s) => {
-      const status = s.success === null ? 'pending' : s.success ? 'ok' : 'failed';
-      const when = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : '—';
-      const link = `${deps.telemetryPath}?collect[]=${encodeURIComponent(s.spec.name)}`;
-      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(s.spec.name)}</a></td><td>${s.spec.area}</td><td class="${status}">${status}</td><td>${when}</td><td>${s.rendered?.series ?? 0}</td><td>${escapeHtml(s.lastError ?? '')}</td></tr>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>hostbaseline exporter</title>
-<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}.ok{color:green}.failed{color:#b00}.pending{color:#888}</style></head>
-<body><h1>hostbaseline exporter ${escapeHtml(VERSION)}</h1>
-<p><a href="${escapeHtml(deps.telemetryPath)}">Metrics</a> · <a href="/healthz">Health</a> · <a href="/readyz">Readiness</a></p>
-<table><tr><th>collector</th><th>area</th><th>status</th><th>last success</th><th>series</th><th>last error</th></tr>
-${rows}
-</table></body></html>
-`;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -97,9 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
     else if (!deps.exposition.ready()) res.status(503).type('text/plain').send('assembling the first exposition\n');
     else res.type('text/plain').send('ready\n');
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(landingPage(deps));
-  });
+  registerReport(app, deps.scheduler);
   return app;
 }
 

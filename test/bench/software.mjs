@@ -1,6 +1,9 @@
 // Benchmark of the package collectors: a synthetic 5,000-package dpkg status file
-// and a 2,000-package rpmdb.sqlite (header blobs encoded here, with file lists so
-// they have a realistic size), each collected several times; the median counts.
+// and 2,000 rpm packages (header blobs encoded here, with file lists so they have a
+// realistic size) in each rpm database format: rpmdb.sqlite, an ndb Packages.db written
+// here in rpm's layout, and a Berkeley DB Packages made by Berkeley DB's db5.3_load.
+// Each is collected several times; the median counts.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +12,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { deb } from '../../dist/collectors/software/deb.js';
 import { rpm } from '../../dist/collectors/software/rpm.js';
 import { encodeRpmHeader, rpmPackageTags } from '../../dist/collectors/software/rpm.parse.js';
+import { bdbLoadInput } from '../../dist/collectors/software/rpm-bdb.js';
+import { encodeNdb } from '../../dist/collectors/software/rpm-ndb.js';
 import { HostFs } from '../../dist/host/hostfs.js';
 import { createCommandRunner } from '../../dist/host/commands.js';
 import { loadCatalog } from '../../dist/metrics/catalog.js';
@@ -78,32 +83,54 @@ function dpkgStatus(n) {
   return out;
 }
 
-function rpmdb(file, n) {
+function rpmBlobs(n) {
+  const blobs = [];
+  for (let i = 0; i < n; i++) {
+    const name = `rpm-pkg-${i}`;
+    const tags = rpmPackageTags({
+      name,
+      version: `${1 + (i % 9)}.${i % 13}.${i % 5}`,
+      release: `${1 + (i % 4)}.el9`,
+      epoch: i % 10 === 0 ? 1 : undefined,
+      arch: i % 5 ? 'x86_64' : 'noarch',
+      installTime: 1_700_000_000 + i,
+      sourceRpm: `${name}-src.src.rpm`,
+      size: 10_000 + i,
+    });
+    tags.push({ tag: RPMTAG_BASENAMES, strings: Array.from({ length: 60 }, (_, j) => `file-${j}-of-${name}.so.${j}`) });
+    blobs.push(encodeRpmHeader(tags));
+  }
+  return blobs;
+}
+
+function rpmdb(file, blobs) {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL'); // what rpm itself uses
   db.exec('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO Packages (blob) VALUES (?)');
   db.exec('BEGIN');
-  {
-    for (let i = 0; i < n; i++) {
-      const name = `rpm-pkg-${i}`;
-      const tags = rpmPackageTags({
-        name,
-        version: `${1 + (i % 9)}.${i % 13}.${i % 5}`,
-        release: `${1 + (i % 4)}.el9`,
-        epoch: i % 10 === 0 ? 1 : undefined,
-        arch: i % 5 ? 'x86_64' : 'noarch',
-        installTime: 1_700_000_000 + i,
-        sourceRpm: `${name}-src.src.rpm`,
-        size: 10_000 + i,
-      });
-      tags.push({ tag: RPMTAG_BASENAMES, strings: Array.from({ length: 60 }, (_, j) => `file-${j}-of-${name}.so.${j}`) });
-      insert.run(encodeRpmHeader(tags));
-    }
-  }
+  for (const blob of blobs) insert.run(blob);
   db.exec('COMMIT');
   db.close();
+}
+
+function ndb(file, blobs) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, encodeNdb(blobs.map((blob, i) => ({ pkgidx: i + 1, blob }))));
+}
+
+/** A Berkeley DB hash file as RHEL 7/8 have it (4 KiB pages, little-endian), or null without db5.3_load. */
+function bdb(file, blobs) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const input = bdbLoadInput(blobs.map((blob, i) => ({ hnum: i + 1, blob })), true);
+  try {
+    execFileSync('db5.3_load', ['-t', 'hash', '-c', 'db_lorder=1234', '-c', 'db_pagesize=4096', file], { input, stdio: ['pipe', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+    return true;
+  } catch (err) {
+    if (err.code === 'ENOENT') return false;
+    throw err;
+  }
 }
 
 function renderMs(spec, tables) {
@@ -126,13 +153,31 @@ export async function benchSoftware() {
     const installed = DEB_PACKAGES - Math.ceil(DEB_PACKAGES / 50);
     const debRun = await timeCollector(deb, root, installed);
 
-    rpmdb(path.join(root, 'var/lib/rpm/rpmdb.sqlite'), RPM_PACKAGES);
-    const rpmRun = await timeCollector(rpm, root, RPM_PACKAGES);
+    const blobs = rpmBlobs(RPM_PACKAGES);
+    const rpmRoot = (format) => {
+      const dir = path.join(root, `rpm-${format}`);
+      mkdirSync(dir);
+      return dir;
+    };
+    const sqliteRoot = rpmRoot('sqlite');
+    rpmdb(path.join(sqliteRoot, 'var/lib/rpm/rpmdb.sqlite'), blobs);
+    const sqliteRun = await timeCollector(rpm, sqliteRoot, RPM_PACKAGES);
+    const ndbRoot = rpmRoot('ndb');
+    ndb(path.join(ndbRoot, 'usr/lib/sysimage/rpm/Packages.db'), blobs);
+    const ndbRun = await timeCollector(rpm, ndbRoot, RPM_PACKAGES);
+    const bdbRoot = rpmRoot('bdb');
+    const bdbRun = bdb(path.join(bdbRoot, 'var/lib/rpm/Packages'), blobs) ? await timeCollector(rpm, bdbRoot, RPM_PACKAGES) : null;
+    const rpmResult = (format, run) =>
+      run
+        ? { name: `rpm: collect ${RPM_PACKAGES} packages from ${format}, median`, value: run.ms, unit: 'ms', target: '< 1000 ms', ok: run.ms < 1000 }
+        : { name: `rpm: ${format} not measured (db5.3_load is not installed)`, value: NaN, unit: 'ms', target: '< 1000 ms', ok: false };
 
     return [
       { name: `deb: collect ${DEB_PACKAGES} packages (${(status.length / 1e6).toFixed(1)} MB status file), median`, value: debRun.ms, unit: 'ms', target: '< 200 ms', ok: debRun.ms < 200 },
       { name: `deb: render ${installed} package_info series`, value: renderMs(deb, debRun.tables), unit: 'ms', target: '', ok: undefined },
-      { name: `rpm: collect ${RPM_PACKAGES} packages from rpmdb.sqlite, median`, value: rpmRun.ms, unit: 'ms', target: '< 1000 ms', ok: rpmRun.ms < 1000 },
+      rpmResult('rpmdb.sqlite', sqliteRun),
+      rpmResult('ndb Packages.db', ndbRun),
+      rpmResult('Berkeley DB Packages (4 KiB pages)', bdbRun),
     ];
   } finally {
     rmSync(root, { recursive: true, force: true });

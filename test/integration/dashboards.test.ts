@@ -229,6 +229,7 @@ describe.skipIf(!hasPrometheus)('dashboards against a real Prometheus', () => {
       'HostbaselineSshdPermitRootLogin',
       'HostbaselineSudoNopasswdAll',
       'HostbaselineUnsignedPackageSource',
+      'HostbaselinePackageBinaryModified',
       'HostbaselineKernelTaintedByModule',
       'HostbaselineKernelCmdlineConcern',
       'HostbaselineSelinuxModeMismatch',

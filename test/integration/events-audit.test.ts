@@ -70,10 +70,15 @@ describe.skipIf(reason !== null && !ci)('audit events from the real auditd', () 
 
     receiver = await startReceiver();
     const config = resolveEventsConfig(
-      { args: { positionals: [], values: new Map() }, events: { syslog: { enabled: false }, drift: { enabled: false }, flush_interval: '50ms' }, configFile: null, stateDir: tempDir('hb-audit-state-') },
-      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.baseUrl },
+      {
+        args: { positionals: [], values: new Map([['events.otlp.endpoint', [receiver.baseUrl]]]) },
+        events: { syslog: { enabled: false }, drift: { enabled: false }, flush_interval: '50ms' },
+        configFile: null,
+        stateDir: tempDir('hb-audit-state-'),
+      },
+      {},
     )!;
-    events = await startEvents(config, { fs: new HostFs({ rootfs: '/' }), log: memoryLogger(), clock: systemClock, commands: createCommandRunner() });
+    events = (await startEvents(config, { fs: new HostFs({ rootfs: '/' }), log: memoryLogger(), clock: systemClock, commands: createCommandRunner() }))!;
     // Let the follower take its starting position (the end of the existing log) first.
     await new Promise((r) => setTimeout(r, 500));
   }, 20_000);

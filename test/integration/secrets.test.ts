@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allCollectors } from '../../src/collectors/all.js';
 import { fixtureExposition } from '../support/fixture-run.js';
-import { fixturePath, REPO } from '../helpers.js';
+import { FIXTURE_TIME, fixturePath, REPO } from '../helpers.js';
+import { buildReport } from '../../src/report/model.js';
+import { renderReport, renderTablePage } from '../../src/report/render.js';
 
 /**
  * "Secrets stay home": every collector runs against the fixture host, whose files hold
@@ -97,6 +99,15 @@ describe('secrets stay home', () => {
     expect(scheduler.list().length).toBe(allCollectors().length);
     expect(text).toContain('hostbaseline_user_password_info');
     expect(leaks(text, secrets)).toEqual([]);
+  });
+
+  it('no secret in the host report (page, table pages, JSON)', async () => {
+    const { scheduler } = await fixtureExposition('host-a');
+    const report = buildReport(scheduler.list(), FIXTURE_TIME);
+    const pages = [renderReport(report), JSON.stringify(report)];
+    for (const area of report.areas) for (const t of area.tables) pages.push(renderTablePage({ table: t, query: '', page: 1 }, null, ''));
+    expect(pages.join('\n')).toContain('yescrypt');
+    for (const p of pages) expect(leaks(p, secrets)).toEqual([]);
   });
 
   describe('`collect --format json` of every collector', () => {

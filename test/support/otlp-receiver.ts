@@ -1,7 +1,8 @@
 /**
  * A small OTLP/HTTP logs receiver for tests: decodes ExportLogsServiceRequest sent as
  * JSON or protobuf (gzip or not), keeps the decoded records, and can be stopped and
- * restarted on the same port to play a receiver that goes down.
+ * restarted on the same port to play a receiver that goes down. Plain TypeScript that
+ * Node 24 runs by stripping types, so the benchmark (test/bench/events.mjs) decodes with it too.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ export interface ReceivedRecord {
   observedTimeUnixNano: string;
   body: AnyValue;
   attributes: Record<string, AnyValue>;
+  /** The AnyValue field each attribute arrived in (stringValue, kvlistValue, arrayValue…). */
+  kinds: Record<string, string>;
   resource: Record<string, AnyValue>;
   scope: { name: string; version: string };
 }
@@ -44,9 +47,14 @@ function jsonValue(v: unknown): AnyValue {
   return null;
 }
 
-function jsonAttrs(list: unknown): Record<string, AnyValue> {
+const JSON_KINDS = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'];
+
+function jsonAttrs(list: unknown, kinds?: Record<string, string>): Record<string, AnyValue> {
   const out: Record<string, AnyValue> = {};
-  for (const kv of (Array.isArray(list) ? list : []) as { key: string; value: unknown }[]) out[kv.key] = jsonValue(kv.value);
+  for (const kv of (Array.isArray(list) ? list : []) as { key: string; value: unknown }[]) {
+    out[kv.key] = jsonValue(kv.value);
+    if (kinds) kinds[kv.key] = JSON_KINDS.find((k) => kv.value && typeof kv.value === 'object' && k in kv.value) ?? 'empty';
+  }
   return out;
 }
 
@@ -58,6 +66,7 @@ export function decodeJson(body: Buffer): ReceivedRecord[] {
     for (const sl of (rl.scopeLogs ?? []) as Record<string, unknown>[]) {
       const scope = (sl.scope ?? {}) as { name?: string; version?: string };
       for (const r of (sl.logRecords ?? []) as Record<string, unknown>[]) {
+        const kinds: Record<string, string> = {};
         out.push({
           eventName: String(r.eventName ?? ''),
           severityNumber: Number(r.severityNumber ?? 0),
@@ -65,7 +74,8 @@ export function decodeJson(body: Buffer): ReceivedRecord[] {
           timeUnixNano: nanoString(r.timeUnixNano),
           observedTimeUnixNano: nanoString(r.observedTimeUnixNano),
           body: jsonValue(r.body),
-          attributes: jsonAttrs(r.attributes),
+          attributes: jsonAttrs(r.attributes, kinds),
+          kinds,
           resource,
           scope: { name: scope.name ?? '', version: scope.version ?? '' },
         });
@@ -88,7 +98,10 @@ function nanoString(v: unknown): string {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  readonly buf: Buffer;
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
   get done(): boolean {
     return this.pos >= this.buf.length;
   }
@@ -133,6 +146,21 @@ class Reader {
   }
 }
 
+/** AnyValue's fields by number (opentelemetry/proto/common/v1/common.proto). */
+const PB_KINDS = ['', 'stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'];
+
+/** The field number an AnyValue message holds its value in (0 when empty). */
+function pbKind(buf: Buffer): number {
+  const r = new Reader(buf);
+  let kind = 0;
+  r.fields((f) => {
+    if (f < 1 || f > 7) return false;
+    kind = f;
+    return false;
+  });
+  return kind;
+}
+
 function pbAnyValue(buf: Buffer): AnyValue {
   const r = new Reader(buf);
   let v: AnyValue = null;
@@ -160,17 +188,22 @@ function pbAnyValue(buf: Buffer): AnyValue {
   return v;
 }
 
-function pbKeyValue(buf: Buffer, into: Record<string, AnyValue>): void {
+function pbKeyValue(buf: Buffer, into: Record<string, AnyValue>, kinds?: Record<string, string>): void {
   const r = new Reader(buf);
   let key = '';
   let value: AnyValue = null;
+  let kind = 0;
   r.fields((f, w) => {
     if (f === 1 && w === 2) key = r.bytes().toString('utf8');
-    else if (f === 2 && w === 2) value = pbAnyValue(r.bytes());
-    else return false;
+    else if (f === 2 && w === 2) {
+      const b = r.bytes();
+      value = pbAnyValue(b);
+      kind = pbKind(b);
+    } else return false;
     return true;
   });
   into[key] = value;
+  if (kinds) kinds[key] = PB_KINDS[kind] || 'empty';
 }
 
 function pbAttributesOf(buf: Buffer, attrField: number): Record<string, AnyValue> {
@@ -189,6 +222,7 @@ function pbLogRecord(buf: Buffer, resource: Record<string, AnyValue>, scope: { n
     observedTimeUnixNano: '0',
     body: null,
     attributes: {},
+    kinds: {},
     resource,
     scope,
   };
@@ -199,7 +233,7 @@ function pbLogRecord(buf: Buffer, resource: Record<string, AnyValue>, scope: { n
     else if (f === 2 && w === 0) rec.severityNumber = Number(r.varint());
     else if (f === 3 && w === 2) rec.severityText = r.bytes().toString('utf8');
     else if (f === 5 && w === 2) rec.body = pbAnyValue(r.bytes());
-    else if (f === 6 && w === 2) pbKeyValue(r.bytes(), rec.attributes);
+    else if (f === 6 && w === 2) pbKeyValue(r.bytes(), rec.attributes, rec.kinds);
     else if (f === 12 && w === 2) rec.eventName = r.bytes().toString('utf8');
     else return false;
     return true;

@@ -1,5 +1,5 @@
 import { readDmi, type DmiValues } from '../../host/sysfs/dmi.js';
-import { defineCollector, MINUTE, SECOND, type CollectorSpec, type FactRow } from '../types.js';
+import { defineCollector, MINUTE, SECOND, type CollectorSpec, type FactRow, type TableSpec } from '../types.js';
 import { MetadataClient, MetadataHttpError } from './http.js';
 
 export interface InstanceFacts {
@@ -30,7 +30,7 @@ export interface CloudProvider {
   fetch(client: MetadataClient, opts: { maxTags: number }): Promise<InstanceFacts>;
 }
 
-export const CLOUD_TABLES = [
+export const CLOUD_TABLES: TableSpec[] = [
   {
     name: 'cloud_instance',
     key: ['provider'],

@@ -2,7 +2,7 @@ import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parsePasswd } from '../../host/homes.js';
 import { octalMode } from './common.js';
-import { BufferPool, hashFile } from './hash-file.js';
+import { BufferPool, hashFile } from '../../host/hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
 import { parseMounts } from '../../host/procfs/mounts.parse.js';
 import { suidCapableMounts } from './mounts.parse.js';

@@ -10,7 +10,7 @@ export const arp = defineCollector({
   interval: MINUTE,
   timeout: 10 * SECOND,
   tables: [
-    { name: 'arp_entries', key: ['interface', 'address'], description: 'One row per neighbour.', drift: false },
+    { name: 'arp_entries', key: ['interface', 'address'], description: 'One row per neighbour.', drift: { on: 'none', why: 'Neighbours come and go as the cache expires: their changes are not news.' } },
     { name: 'arp_summary', key: [], description: 'Entries and MACs shared by several IPs.' },
   ],
   async collect(ctx) {

@@ -7,7 +7,7 @@ import { mapLimit } from '../../util/concurrency.js';
 import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
-import { parseInetSockets, parseUnixSockets, type InetSocket } from './proc-net.parse.js';
+import { parseInetSockets, parseUnixSockets, socketPathPattern, type InetSocket } from './proc-net.parse.js';
 
 interface Owner {
   pid: number;
@@ -116,7 +116,14 @@ export const listeningPorts = defineCollector({
       name: 'unix_listening',
       key: ['netns', 'path', 'type'],
       description: 'Listening unix stream/seqpacket sockets with a path.',
-      drift: true,
+      drift: {
+        on: 'aggregate',
+        by: ['netns', 'path_pattern', 'type', 'exe'],
+        identity: (r) => ({ netns: r.netns ?? null, path_pattern: socketPathPattern(String(r.path ?? '')), type: r.type ?? null, exe: r.exe ?? '' }),
+        count: 'sockets',
+        settle: { seconds: 600 },
+        why: 'Runtimes name sockets after container ids and temporary directories (/run/containerd/s/<hash>, /tmp/x-Ab12Cd/): sockets are grouped by path with those parts folded, type and owning executable; a group is gone 10 minutes after its last socket.',
+      },
       volatile: ['inode', 'pid'],
       columns: [
         { name: 'netns', type: 'string', description: 'Network namespace inode.' },

@@ -293,3 +293,20 @@ export function inIPv4Prefix(ip: string, network: string, prefix: number): boole
   const mask = prefix === 32 ? 0xffffffff : (~0 << (32 - prefix)) >>> 0;
   return ((ipv4ToInt(ip) & mask) >>> 0) === ((ipv4ToInt(network) & mask) >>> 0);
 }
+
+/**
+ * A unix socket path with its per-instance parts folded, so the same service's socket is
+ * recognised from one run to the next: long hex ids (`/run/containerd/s/<64 hex>`),
+ * mkdtemp suffixes (`/tmp/app-Xy3kQz/`) and numbers (`/run/user/1000/bus`).
+ */
+export function socketPathPattern(p: string): string {
+  return p
+    .split('/')
+    .map((c) =>
+      c
+        .replace(/[0-9a-f]{12,}/gi, '*')
+        .replace(/([-_.])([A-Za-z0-9]{6})$/, (m, sep: string, r: string) => (/[a-z]/.test(r) && /[A-Z0-9]/.test(r) ? `${sep}*` : m))
+        .replace(/\d+/g, 'N'),
+    )
+    .join('/');
+}

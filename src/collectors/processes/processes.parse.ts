@@ -163,3 +163,38 @@ export function parseChildren(text: string): number[] {
     .filter((s) => /^\d+$/.test(s))
     .map(Number);
 }
+
+/**
+ * A kernel thread's name without its per-CPU, per-device and per-worker parts, which
+ * kernel workers rename all the time: `kworker/3:1-events` → `kworker`,
+ * `irq/45-nvme0q1` → `irq`, `scsi_eh_0` → `scsi_eh`.
+ */
+export function kernelThreadFamily(name: string): string {
+  const head = name.split('/')[0] ?? name;
+  return head.replace(/\d+/g, '').replace(/[-_:.]+$/, '') || head;
+}
+
+/**
+ * A systemd unit with its per-instance number left out: login sessions and transient
+ * `systemd-run` units get a new name each time (`session-42.scope` → `session-N.scope`).
+ */
+export function stableUnit(unit: string): string {
+  return unit.replace(/^session-\d+\.scope$/, 'session-N.scope').replace(/^run-[pru]?[0-9a-f]+\.(scope|service)$/, 'run-N.$1');
+}
+
+/**
+ * What identifies a process across restarts and pids, for drift: the executable (path,
+ * sha256), who runs it, and its container or unit. Kernel threads have no executable:
+ * their name family stands in.
+ */
+export function processIdentity(r: Record<string, string | number | boolean | null>): Record<string, string | null> {
+  const kernel = r.kernel_thread === true;
+  return {
+    exe: kernel ? '' : String(r.exe ?? ''),
+    exe_sha256: kernel || typeof r.exe_sha256 !== 'string' ? null : r.exe_sha256,
+    user: String(r.user ?? ''),
+    container_id: kernel ? '' : String(r.container_id ?? ''),
+    unit: kernel ? '' : stableUnit(String(r.unit ?? '')),
+    kernel_thread_name: kernel ? kernelThreadFamily(String(r.name ?? '')) : '',
+  };
+}

@@ -5,7 +5,7 @@ import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } fr
 import { DirectProcSource } from '../../host/procfs/proc-source.js';
 import { parseProcStat, USER_HZ } from '../../host/procfs/stat.parse.js';
 import { exeHashCache, type HashResult } from './exe-hash.js';
-import { isTmpExec, stateName } from './processes.parse.js';
+import { isTmpExec, processIdentity, stateName } from './processes.parse.js';
 import {
   findHiddenPids,
   injectionVars,
@@ -52,7 +52,14 @@ export const processes = defineCollector({
       name: 'processes',
       key: ['pid'],
       description: 'One row per process (thread-group leader), hidden ones included.',
-      drift: true,
+      drift: {
+        on: 'aggregate',
+        by: ['exe', 'exe_sha256', 'user', 'container_id', 'unit', 'kernel_thread_name'],
+        identity: processIdentity,
+        count: 'processes',
+        settle: { column: 'start_time', seconds: 300 },
+        why: 'A pid is not news, a new long-running executable is: processes are grouped by executable, sha256, user, container and unit (kernel threads by name family); a group is news once one of its processes has run 5 minutes, and gone once none has run for 5 minutes (tools run now and then, restarts and upgrades make no noise).',
+      },
       volatile: ['state', 'threads', 'fds_file', 'fds_socket', 'fds_pipe', 'fds_anon', 'deleted_mappings', 'wx_mappings', 'access_denied', 'exe_hash_note'],
       hostOnly: ['cmdline'],
     },

@@ -44,7 +44,13 @@ describe('DriftDiffer', () => {
     const rows1 = [{ name: 'alice', uid: 1000, last_seen: 1 }];
     d.onTables('users', [users, facts], [{ name: 'users', rows: rows1 }, { name: 'facts', rows: [{ k: 'x' }] }], 1000);
     expect(a.events).toEqual([
-      { name: 'hostbaseline.drift.snapshot', severity: 'INFO', time: 1000, attributes: { 'hostbaseline.collector': 'users', 'hostbaseline.table': 'users', 'hostbaseline.drift.rows': 1 } },
+      {
+        name: 'hostbaseline.drift.snapshot',
+        severity: 'INFO',
+        time: 1000,
+        attributes: { 'hostbaseline.collector': 'users', 'hostbaseline.table': 'users', 'hostbaseline.drift.rows': 1 },
+        body: 'users baseline recorded: 1 rows',
+      },
     ]);
     expect(readdirSync(`${state}/drift`)).toEqual(['users.users.json']);
 
@@ -55,15 +61,19 @@ describe('DriftDiffer', () => {
     expect(b.events).toEqual([]);
     d2.onTables('users', [users], [{ name: 'users', rows: [{ name: 'alice', uid: 0, last_seen: 50 }, { name: 'mallory', uid: 0, last_seen: 3 }] }], 3000);
     expect(b.events.map((e) => [e.name, e.attributes['hostbaseline.drift.key']])).toEqual([
-      ['hostbaseline.drift.changed', '{"name":"alice"}'],
-      ['hostbaseline.drift.added', '{"name":"mallory"}'],
+      ['hostbaseline.drift.changed', { name: 'alice' }],
+      ['hostbaseline.drift.added', { name: 'mallory' }],
     ]);
     expect(b.events[0]!.attributes).toMatchObject({
       'hostbaseline.drift.changed_columns': ['uid'],
-      'hostbaseline.drift.old': '{"uid":1000}',
-      'hostbaseline.drift.new': '{"uid":0}',
+      'hostbaseline.drift.old': { uid: 1000 },
+      'hostbaseline.drift.new': { uid: 0 },
+      'user.name': 'alice',
+      'user.id': '0',
     });
-    expect(b.events[1]!.attributes['hostbaseline.drift.row']).toBe('{"name":"mallory","uid":0}');
+    expect(b.events[0]!.body).toBe('user alice (uid 0) changed: uid 1000 → 0');
+    expect(b.events[1]!.attributes['hostbaseline.drift.row']).toEqual({ name: 'mallory', uid: 0 });
+    expect(b.events[1]!.body).toBe('user mallory (uid 0) added');
     d2.onTables('users', [users], [{ name: 'users', rows: [] }], 4000);
     expect(b.events.slice(2).map((e) => e.name)).toEqual(['hostbaseline.drift.removed', 'hostbaseline.drift.removed']);
   });
@@ -107,5 +117,16 @@ describe('host-only columns', () => {
     expect(sent.map((e) => e.name)).toEqual(['hostbaseline.drift.snapshot', 'hostbaseline.drift.added', 'hostbaseline.drift.removed']);
     expect(JSON.stringify(sent)).not.toContain('hunter2');
     expect(JSON.stringify(sent)).toContain('/usr/bin/mysql');
+  });
+});
+
+describe('record bodies', () => {
+  it('escape control characters of host values and cut long ones', async () => {
+    const { driftBody } = await import('../../../src/drift/describe.js');
+    expect(driftBody('added', 'users', ['name'], { name: 'ev\ne\x1b[31m', uid: 0 })).toBe('user ev\\x0ae\\x1b[31m (uid 0) added');
+    expect(driftBody('added', 'cron_scripts', ['path'], { path: '/etc/cron.daily/' + 'x'.repeat(200) }).length).toBeLessThan(120);
+    expect(driftBody('changed', 'init_rlimits', ['resource', 'kind'], { resource: 'nofile', kind: 'soft', value: Infinity }, { resource: 'nofile', kind: 'soft', value: 1024 }, ['value'])).toBe(
+      'soft limit nofile of PID 1 changed: value 1024 → unlimited',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileFollower, positionFileFor } from '../../../src/events/follower.js';
 import { HostFs } from '../../../src/host/hostfs.js';
@@ -99,5 +99,29 @@ describe('FileFollower', () => {
     unlinkSync(`${t.root}/var/log/real.log`);
     const g = t.make();
     await g.poll();
+  });
+});
+
+describe('position files in the state directory', () => {
+  it('a symlink planted at the old temporary names is never followed; a garbage position is logged', async () => {
+    const root = tempDir('hb-follow-');
+    const state = tempDir('hb-follow-state-');
+    mkdirSync(`${root}/var/log`, { recursive: true });
+    writeFileSync(`${root}/var/log/x.log`, 'a\nb\n');
+    const stateFile = positionFileFor(state, '/var/log/x.log');
+    mkdirSync(`${state}/positions`, { recursive: true });
+    const victim = `${tempDir()}/victim`;
+    writeFileSync(victim, 'precious');
+    for (const pid of [process.pid, 1, 2]) symlinkSync(victim, `${stateFile}.${pid}.tmp`);
+    writeFileSync(stateFile, '{"file":"/var/log/x.log","dev":1,"ino":"not a number"}');
+    const log = memoryLogger();
+    const lines: string[] = [];
+    const f = new FileFollower({ fs: new HostFs({ rootfs: root }), file: '/var/log/x.log', stateFile, log, onLine: (l) => lines.push(l) });
+    await f.poll();
+    await f.stop();
+    expect(lines).toEqual(['a', 'b']);
+    expect(log.lines.filter((l) => l.includes('log position file is corrupt')).length).toBe(1);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ file: '/var/log/x.log', offset: 4 });
   });
 });

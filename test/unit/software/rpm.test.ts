@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
+import { encodeNdb } from '../../../src/collectors/software/rpm-ndb.js';
 import { rpm } from '../../../src/collectors/software/rpm.js';
 import { encodeRpmHeader, parseRpmHeader, RPMTAG, rpmEvr, rpmPackageTags } from '../../../src/collectors/software/rpm.parse.js';
 import { collectOnce, fixturePath } from '../../helpers.js';
@@ -143,12 +144,28 @@ describe('rpm collector', () => {
     expect(state.lastError).toBe(`${DB}: no Packages table, not an rpm database`);
   });
 
-  it('fails when rpmdb.sqlite is a directory, and names an unsupported Berkeley DB', async () => {
+  it('fails when rpmdb.sqlite is a directory, and names the file of a damaged Berkeley DB', async () => {
     const dirRoot = hostWith({});
     mkdirSync(path.join(dirRoot, DB), { recursive: true });
     expect((await collectOnce(rpm, dirRoot)).state.lastError).toBe(`${DB}: not a regular file`);
     const bdb = hostWith({ '/var/lib/rpm/Packages': Buffer.alloc(64) });
-    expect((await collectOnce(rpm, bdb)).state.lastError).toMatch(/^\/var\/lib\/rpm\/Packages: Berkeley DB/);
+    expect((await collectOnce(rpm, bdb)).state.lastError).toBe('/var/lib/rpm/Packages: 64 bytes, shorter than a Berkeley DB metadata page');
+  });
+
+  it('picks the database as rpm detects it: sqlite, then ndb, then Berkeley DB; /usr/lib/sysimage/rpm first', async () => {
+    const blob = (name: string) => encodeRpmHeader(rpmPackageTags({ ...pkg, name }));
+    const ndb = (name: string) => encodeNdb([{ pkgidx: 1, blob: blob(name) }]);
+    const names = async (files: Record<string, Buffer>, sqlite?: string) => {
+      const root = hostWith(files);
+      if (sqlite) writeRpmdb(path.join(root, sqlite), [{ ...pkg, name: 'from-sqlite' }]);
+      const { state, tables } = await collectOnce(rpm, root);
+      expect(state.success, state.lastError ?? '').toBe(true);
+      return tables.packages!.map((r) => r.name);
+    };
+    const damagedBdb = Buffer.alloc(64); // never opened when a newer format is there
+    expect(await names({ '/var/lib/rpm/Packages.db': ndb('from-ndb'), '/var/lib/rpm/Packages': damagedBdb }, DB)).toEqual(['from-sqlite']);
+    expect(await names({ '/var/lib/rpm/Packages.db': ndb('from-ndb'), '/var/lib/rpm/Packages': damagedBdb })).toEqual(['from-ndb']);
+    expect(await names({ '/usr/lib/sysimage/rpm/Packages.db': ndb('sysimage'), '/var/lib/rpm/Packages.db': ndb('var') })).toEqual(['sysimage']);
   });
 
   it('an empty file at rpmdb.sqlite is an empty database without a Packages table', async () => {

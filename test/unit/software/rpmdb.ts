@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { DatabaseSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { bdbLoadInput } from '../../../src/collectors/software/rpm-bdb.js';
 import { encodeRpmHeader, rpmPackageTags, type RpmPackage } from '../../../src/collectors/software/rpm.parse.js';
 
 export type FakeRpm = Partial<RpmPackage> & { name: string; version: string; release: string };
@@ -28,3 +30,26 @@ export const HOST_A_RPMS: FakeRpm[] = [
   { name: 'tzdata', version: '2024a', release: '1.el9', arch: 'noarch', installTime: 1736935320, sourceRpm: 'tzdata-2024a-1.el9.src.rpm', size: 1725140 },
   { name: 'gpg-pubkey', version: 'fd431d51', release: '4ae0493b', installTime: 1736935100 },
 ];
+
+/**
+ * Writes a Berkeley DB hash `Packages` file with Berkeley DB's own loader (db5.3_load),
+ * keys in the database's byte order as rpm writes them; record 0 is rpm's header counter.
+ */
+export function writeBdbPackages(file: string, blobs: Buffer[], opts: { littleEndian: boolean; pageSize: number }): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  rmSync(file, { force: true });
+  const counter = Buffer.alloc(4);
+  if (opts.littleEndian) counter.writeUInt32LE(blobs.length + 1);
+  else counter.writeUInt32BE(blobs.length + 1);
+  const records = [{ hnum: 0, blob: counter }, ...blobs.map((blob, i) => ({ hnum: i + 1, blob }))];
+  execFileSync('db5.3_load', ['-t', 'hash', '-c', `db_lorder=${opts.littleEndian ? 1234 : 4321}`, '-c', `db_pagesize=${opts.pageSize}`, file], {
+    input: bdbLoadInput(records, opts.littleEndian),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** Header blobs of simple packages (the sqlite form, which every backend stores). */
+export function rpmBlobs(packages: FakeRpm[]): Buffer[] {
+  return packages.map((p) => encodeRpmHeader(rpmPackageTags(p)));
+}
