@@ -11,6 +11,7 @@ import { assembleExposition } from '../src/metrics/exposition.js';
 import { renderHealth } from '../src/metrics/health.js';
 import { fixedClock, type Clock } from '../src/util/clock.js';
 import { memoryLogger, type Logger } from '../src/util/logger.js';
+import { registerTempDir } from './support/cleanup.js';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** A fixed instant for fixture runs: 2026-01-15T12:00:00Z. */
@@ -20,8 +21,9 @@ export function fixturePath(name: string): string {
   return path.join(REPO, 'test', 'fixtures', name);
 }
 
+/** A temporary directory, removed after the test file (test/setup/cleanup.ts). */
 export function tempDir(prefix = 'hb-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  return registerTempDir(mkdtempSync(path.join(tmpdir(), prefix)));
 }
 
 /** A command runner for fixture hosts: programs are "not installed" unless given. */
@@ -78,6 +80,8 @@ export function schedulerFor(specs: CollectorSpec[], root: string, o: RunOptions
     log: o.log ?? memoryLogger(),
     commands: o.commands ?? fakeCommands(),
     random: () => 0,
+    // Rows must fit the columns their table declares.
+    checkColumns: true,
   });
 }
 

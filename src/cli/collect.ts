@@ -1,4 +1,4 @@
-import type { CollectorConfig } from '../collectors/scheduler.js';
+import type { CollectorConfig } from '../collectors/types.js';
 import type { CollectorSpec, FactValue } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import { factsAsJson } from '../report/model.js';

@@ -2,7 +2,7 @@ import { allCollectors } from '../collectors/all.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import { flagTable, lookupIn, parseArgs, resolveConfig, UsageError, type ExporterConfig } from '../config/config.js';
 import { lastValue, type FlagDef, type ParsedArgs } from '../config/flags.js';
-import { resolveEventsConfig } from '../events/config.js';
+import { resolveEventsConfig, type EventsConfig } from '../events/config.js';
 import { formatDuration } from '../util/duration.js';
 import { VERSION } from '../version.js';
 import { runCollect } from './collect.js';
@@ -54,6 +54,7 @@ export async function run(argv: string[], io: Io, specs: CollectorSpec[] = allCo
   const table = flagTable(specs, COLLECT_FLAGS);
   let args: ParsedArgs;
   let config: ExporterConfig;
+  let eventsConfig: EventsConfig | null;
   let command = 'serve';
   try {
     args = parseArgs(argv, lookupIn(table));
@@ -71,8 +72,9 @@ export async function run(argv: string[], io: Io, specs: CollectorSpec[] = allCo
     if (command !== 'collect' && args.positionals.length > 0)
       throw new UsageError(`unexpected argument "${args.positionals[0]}", try --help`);
     config = resolveConfig(args, specs);
-    // The events settings are checked by every command, so a bad `events:` section fails early.
-    resolveEventsConfig(config);
+    // The events settings are checked by every command, so a bad `events:` section fails early;
+    // resolved once here, and `serve` gets the result.
+    eventsConfig = resolveEventsConfig(config);
   } catch (err) {
     if (err instanceof UsageError || err instanceof Error) {
       io.stderr(`${PROGRAM}: error: ${err.message}\n`);
@@ -93,6 +95,6 @@ export async function run(argv: string[], io: Io, specs: CollectorSpec[] = allCo
       return runCollect(args.positionals, specs, config, format, io);
     }
     default:
-      return serve(specs, config, io);
+      return serve(specs, config, io, eventsConfig);
   }
 }

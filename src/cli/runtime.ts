@@ -1,4 +1,4 @@
-import type { CollectorConfig, TableObserver } from '../collectors/scheduler.js';
+import type { CollectorConfig, TableObserver } from '../collectors/types.js';
 import { Scheduler } from '../collectors/scheduler.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
@@ -23,6 +23,8 @@ export interface RuntimeOverrides {
   observer?: TableObserver;
   /** Replaces the enabled set (the `collect` subcommand runs what it is asked for). */
   configs?: Map<string, CollectorConfig>;
+  /** Fail runs whose rows do not fit the declared columns (tests and golden runs). */
+  checkColumns?: boolean;
 }
 
 /** Wires config → host → catalog → scheduler. Shared by `serve`, `collect` and tests. */
@@ -46,6 +48,7 @@ export function createRuntime(specs: CollectorSpec[], config: ExporterConfig, o:
     commands: o.commands ?? createCommandRunner(),
     concurrency: config.concurrency,
     ...(o.observer ? { observer: o.observer } : {}),
+    ...(o.checkColumns ? { checkColumns: true } : {}),
   });
   return { fs, log, catalog, scheduler, clock };
 }

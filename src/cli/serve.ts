@@ -1,4 +1,4 @@
-import type { TableObserver } from '../collectors/scheduler.js';
+import type { TableObserver } from '../collectors/types.js';
 import type { CollectorSpec } from '../collectors/types.js';
 import type { ExporterConfig } from '../config/config.js';
 import { createApp, isLoopback, listen, parseListenAddress } from '../server/app.js';
@@ -9,23 +9,22 @@ import { VERSION } from '../version.js';
 import type { Io } from './main.js';
 import { createRuntime } from './runtime.js';
 import { createCommandRunner } from '../host/commands.js';
-import { resolveEventsConfig } from '../events/config.js';
+import type { EventsConfig } from '../events/config.js';
 import type { Events } from '../events/index.js';
 
 /** How long shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** Runs the exporter until SIGTERM or SIGINT. */
-export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: Io): Promise<number> {
+/** `eventsConfig` is the events section as the command line resolved it (null: no events). */
+export async function serve(specs: CollectorSpec[], config: ExporterConfig, io: Io, eventsConfig: EventsConfig | null): Promise<number> {
   let webConfig: WebConfig | null = null;
   let rt;
-  let eventsConfig;
   let events: Events | null = null;
   // Drift events: the scheduler reports each refresh to the differ, once the pipeline is up.
   const observer: TableObserver = { onTables: (...a) => events?.differ?.onTables(...a) };
   try {
     if (config.webConfigFile) webConfig = loadWebConfig(config.webConfigFile);
-    eventsConfig = resolveEventsConfig(config);
     rt = createRuntime(specs, config, { observer });
   } catch (err) {
     io.stderr(`hostbaseline-exporter: error: ${(err as Error).message}\n`);

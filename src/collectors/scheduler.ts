@@ -1,43 +1,12 @@
 import type { HostFs } from '../host/hostfs.js';
 import type { CommandRunner } from '../host/commands.js';
 import type { Catalog, CatalogFamily } from '../metrics/catalog.js';
-import { renderTables, type RenderedCollector } from '../metrics/exposition.js';
+import { renderTables } from '../metrics/exposition.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import type { CollectContext, CollectorSpec, FactRow, FactTable, OptionValue, TableSpec } from './types.js';
+import { columnMismatch, type CollectContext, type CollectorConfig, type CollectorSpec, type CollectorState, type FactRow, type FactTable, type TableObserver, type TableSpec } from './types.js';
 
-export interface CollectorConfig {
-  enabled: boolean;
-  interval: number;
-  timeout: number;
-  /** Overrides the cap of every per-item family of this collector. */
-  maxSeries?: number;
-  options: Record<string, OptionValue>;
-}
-
-export interface CollectorState {
-  spec: CollectorSpec;
-  config: CollectorConfig;
-  runs: number;
-  /** Outcome of the last run; null before the first one ends. */
-  success: boolean | null;
-  lastDurationMs: number;
-  lastSuccessAt: number | null;
-  errorsTotal: number;
-  parseErrorsTotal: number;
-  droppedTotal: number;
-  lastError: string | null;
-  /** The last good result, served until a newer good one replaces it. */
-  tables: FactTable[] | null;
-  rendered: RenderedCollector | null;
-  /** A run whose promise has not settled (possibly after its timeout). */
-  inFlight: boolean;
-}
-
-/** Receives every successful refresh: the drift differ listens here. */
-export interface TableObserver {
-  onTables(collector: string, specs: TableSpec[], tables: FactTable[], at: number): void;
-}
+export type { CollectorConfig, CollectorState, TableObserver } from './types.js';
 
 export interface SchedulerDeps {
   specs: CollectorSpec[];
@@ -52,6 +21,11 @@ export interface SchedulerDeps {
   observer?: TableObserver;
   /** Source of jitter in [0, 1); injected for deterministic tests. */
   random?: () => number;
+  /**
+   * Fail a run whose rows do not fit their table's declared columns (tests and golden runs
+   * switch it on; in production a column slip must not cost a collector its facts).
+   */
+  checkColumns?: boolean;
 }
 
 class TimeoutError extends Error {}
@@ -265,6 +239,14 @@ export class Scheduler {
     const specs = new Map(s.spec.tables.map((t) => [t.name, t]));
     for (const t of raw) {
       if (!specs.has(t.name)) return this.fail(s, elapsed, `returned undeclared table "${t.name}"`, log);
+    }
+    if (this.deps.checkColumns) {
+      for (const t of raw) {
+        for (const row of t.rows) {
+          const why = columnMismatch(specs.get(t.name)!, row);
+          if (why) return this.fail(s, elapsed, `table ${t.name}: ${why}`, log);
+        }
+      }
     }
     const tables = raw.map((t) => sortRows(t, specs.get(t.name)));
     const families = this.familiesByCollector.get(s.spec.name) ?? [];

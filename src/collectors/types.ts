@@ -2,6 +2,7 @@ import type { HostFs } from '../host/hostfs.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { CommandRunner } from '../host/commands.js';
+import type { RenderedCollector } from '../metrics/exposition.js';
 
 /** A fact value. Booleans become 1/0 when used as a metric value. */
 export type FactValue = string | number | boolean | null;
@@ -29,8 +30,25 @@ export type Area =
   | 'browsers'
   | 'cloud';
 
+/** What a column holds; null is allowed in every type (unknown on this host). */
+export type ColumnType = 'string' | 'int' | 'float' | 'bool';
+
+/** One declared column of a table, like a column of an osquery table spec. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** One line: what the value means, with its unit. */
+  description: string;
+}
+
 export interface TableSpec {
   name: string;
+  /**
+   * Every column of the table's rows. The catalog test checks metric labels and values
+   * against them, docs/collectors/*.md lists them, and tests run the scheduler with
+   * `checkColumns` so a row with an undeclared column or a value of another type fails.
+   */
+  columns?: ColumnSpec[];
   /** Columns that identify a row; drift is computed per key. */
   key: string[];
   description: string;
@@ -122,3 +140,55 @@ export function defineCollector(spec: CollectorSpec): CollectorSpec {
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
+
+/**
+ * Why a row does not fit its table's declared columns (an undeclared column, a missing
+ * one, a value of another type), or null when it fits or the table declares none.
+ */
+export function columnMismatch(spec: TableSpec, row: FactRow): string | null {
+  if (!spec.columns) return null;
+  const declared = new Map(spec.columns.map((c) => [c.name, c.type]));
+  for (const [name, value] of Object.entries(row)) {
+    const type = declared.get(name);
+    if (!type) return `column ${name} is not declared`;
+    if (value === null) continue;
+    const ok =
+      type === 'string' ? typeof value === 'string' : type === 'bool' ? typeof value === 'boolean' : typeof value === 'number' && (type === 'float' || Number.isInteger(value));
+    if (!ok) return `column ${name} is declared ${type} but holds ${JSON.stringify(value)}`;
+  }
+  for (const name of declared.keys()) if (!(name in row)) return `column ${name} is missing`;
+  return null;
+}
+
+export interface CollectorConfig {
+  enabled: boolean;
+  interval: number;
+  timeout: number;
+  /** Overrides the cap of every per-item family of this collector. */
+  maxSeries?: number;
+  options: Record<string, OptionValue>;
+}
+
+export interface CollectorState {
+  spec: CollectorSpec;
+  config: CollectorConfig;
+  runs: number;
+  /** Outcome of the last run; null before the first one ends. */
+  success: boolean | null;
+  lastDurationMs: number;
+  lastSuccessAt: number | null;
+  errorsTotal: number;
+  parseErrorsTotal: number;
+  droppedTotal: number;
+  lastError: string | null;
+  /** The last good result, served until a newer good one replaces it. */
+  tables: FactTable[] | null;
+  rendered: RenderedCollector | null;
+  /** A run whose promise has not settled (possibly after its timeout). */
+  inFlight: boolean;
+}
+
+/** Receives every successful refresh: the drift differ listens here. */
+export interface TableObserver {
+  onTables(collector: string, specs: TableSpec[], tables: FactTable[], at: number): void;
+}

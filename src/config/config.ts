@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { CollectorConfig } from '../collectors/scheduler.js';
+import type { CollectorConfig } from '../collectors/types.js';
 import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
 import { EVENT_FLAGS } from '../events/flags.js';
 import { parseSeverityOverrides, type SeverityOverrides } from '../events/severity.js';
@@ -289,7 +289,8 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     collectors.set(spec.name, { enabled, interval, timeout, ...(maxSeries !== undefined ? { maxSeries } : {}), options });
   }
 
-  return {
+  for (const c of collectors.values()) deepFreeze(c);
+  return deepFreeze({
     listenAddress: stringFlag(args, 'web.listen-address', ':9855'),
     telemetryPath,
     webConfigFile: (lastValue(args, 'web.config.file') as string | undefined) ?? null,
@@ -308,7 +309,18 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     events: file.events,
     eventSeverity: file.eventSeverity,
     args,
-  };
+  });
+}
+
+/**
+ * The resolved configuration is read by every part of the exporter and changed by none:
+ * frozen, so a slip fails loudly instead of changing one part's view. Maps (collectors,
+ * parsed flags) stay maps; their values are frozen.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value) || value instanceof Map) return value;
+  for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 export { parseArgs, UsageError };

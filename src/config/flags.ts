@@ -68,7 +68,7 @@ export function parseArgs(argv: string[], lookup: (name: string) => FlagDef | un
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const inline = eq >= 0 ? body.slice(eq + 1) : undefined;
-    let def = lookup(name);
+    const def = lookup(name);
     if (!def && name.startsWith('no-') && inline === undefined) {
       const positive = lookup(name.slice(3));
       if (positive?.kind === 'bool') {
@@ -89,7 +89,6 @@ export function parseArgs(argv: string[], lookup: (name: string) => FlagDef | un
       i++;
     }
     put(def.name, v);
-    def = undefined;
   }
   return { positionals, values };
 }

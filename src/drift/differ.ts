@@ -1,5 +1,4 @@
-import type { TableObserver } from '../collectors/scheduler.js';
-import type { DriftPolicy, FactRow, FactTable, FactValue, TableSpec } from '../collectors/types.js';
+import type { DriftPolicy, FactRow, FactTable, FactValue, TableObserver, TableSpec } from '../collectors/types.js';
 import type { EventAttributes, EventSink, SecurityEvent } from '../events/types.js';
 import type { Logger } from '../util/logger.js';
 import { BaselineStore } from './baseline-store.js';

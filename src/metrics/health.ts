@@ -1,4 +1,4 @@
-import type { CollectorState } from '../collectors/scheduler.js';
+import type { CollectorState } from '../collectors/types.js';
 import { sampleLine } from './exposition.js';
 
 /**

@@ -22,3 +22,12 @@ export function formatDuration(ms: number): string {
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+
+/** Whole days (login.defs, shadow(5)) and hours (SMART) in the base unit of metrics: seconds. */
+export function daysToSeconds(days: number | null): number | null {
+  return days === null ? null : days * 86_400;
+}
+
+export function hoursToSeconds(hours: number | null): number | null {
+  return hours === null ? null : hours * 3_600;
+}

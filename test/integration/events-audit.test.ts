@@ -14,6 +14,7 @@ import { systemClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { startReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
 import { tempDir } from '../helpers.js';
+import { trackProcess } from '../support/cleanup.js';
 
 function auditctl(...args: string[]) {
   return spawnSync('auditctl', args, { encoding: 'utf8' });
@@ -53,7 +54,7 @@ describe.skipIf(reason !== null && !ci)('audit events from the real auditd', () 
     wasEnabled = s.enabled ?? '0';
     if (s.pid === '0' || !s.pid) {
       // Not running: start it in the foreground mode as our child, stopped in afterAll.
-      daemon = spawn('auditd', ['-n', '-s', 'nochange'], { stdio: 'ignore' });
+      daemon = trackProcess(spawn('auditd', ['-n', '-s', 'nochange'], { stdio: 'ignore' }));
       for (let i = 0; i < 50 && auditStatus()?.pid === '0'; i++) await new Promise((r) => setTimeout(r, 100));
       if (auditStatus()?.pid === '0') throw new Error('auditd did not start');
     }

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileHashes } from '../../src/collectors/files/file-hashes.js';
-import { bufferSource } from '../../src/collectors/files/byte-source.js';
+import { bufferSource } from '../../src/host/byte-source.js';
 import { parseElf } from '../../src/collectors/files/elf.parse.js';
 import { collectOnce, tempDir } from '../helpers.js';
 import { hasProgram } from '../support/programs.js';

@@ -6,6 +6,7 @@ import { processes } from '../../src/collectors/processes/processes.js';
 import { systemClock } from '../../src/util/clock.js';
 import { createCommandRunner } from '../../src/host/commands.js';
 import { collectOnce, tempDir } from '../helpers.js';
+import { trackProcess } from '../support/cleanup.js';
 
 // Runs against this machine's real /proc.
 describe('processes collector on this machine', () => {
@@ -14,7 +15,7 @@ describe('processes collector on this machine', () => {
     const exe = path.join(dir, 'sleeper');
     copyFileSync('/bin/sleep', exe);
     execFileSync('chmod', ['755', exe]);
-    const child = spawn(exe, ['300'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: '/nonexistent', SECRET_TOKEN: 'do-not-leak-me' } });
+    const child = trackProcess(spawn(exe, ['300'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: '/nonexistent', SECRET_TOKEN: 'do-not-leak-me' } }));
     await new Promise((r) => child.once('spawn', r));
     try {
       const { state, tables } = await collectOnce(processes, '/', { clock: systemClock, commands: createCommandRunner() });
@@ -44,7 +45,7 @@ describe('processes collector on this machine', () => {
 
   it('is not disturbed by processes that exit while it reads', async () => {
     // Shell loops start and reap short-lived processes all the time, outside this event loop.
-    const loops = [0, 1].map(() => spawn('sh', ['-c', 'while :; do /bin/true; /bin/true & wait; done'], { stdio: 'ignore' }));
+    const loops = [0, 1].map(() => trackProcess(spawn('sh', ['-c', 'while :; do /bin/true; /bin/true & wait; done'], { stdio: 'ignore' })));
     try {
       for (let i = 0; i < 3; i++) {
         const { state, tables } = await collectOnce(processes, '/', { clock: systemClock, commands: createCommandRunner() });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { tempDir } from '../helpers.js';
 import { waitFor } from './exporter.js';
+import { trackProcess } from './cleanup.js';
 
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
@@ -42,7 +43,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<RunningDo
   const [program, argv] = opts.sharedRootMount
     ? ['unshare', ['--mount', '--propagation', 'unchanged', '--', 'sh', '-c', 'mount --make-rshared / && exec dockerd "$@"', 'dockerd', ...args]]
     : ['dockerd', args];
-  const child = spawn(program as string, argv as string[], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = trackProcess(spawn(program as string, argv as string[], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let log = '';
   child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

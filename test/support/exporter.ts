@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO } from '../helpers.js';
+import { trackProcess } from './cleanup.js';
 
 export interface RunningExporter {
   child: ChildProcess;
@@ -13,10 +14,10 @@ export interface RunningExporter {
 /** Starts the built exporter (dist/) on a loopback port it picks itself and waits until it listens. */
 export async function startExporter(args: string[], opts: { env?: NodeJS.ProcessEnv; scheme?: 'http' | 'https' } = {}): Promise<RunningExporter> {
   const bin = path.join(REPO, 'bin', 'hostbaseline-exporter.js');
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=128', bin, '--web.listen-address=127.0.0.1:0', ...args], {
+  const child = trackProcess(spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=128', bin, '--web.listen-address=127.0.0.1:0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
-  });
+  }));
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (log += b.toString()));

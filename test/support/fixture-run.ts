@@ -17,9 +17,10 @@ export async function fixtureExposition(host: string) {
   const config = resolveConfig(parseArgs(argv, lookupIn(flagTable(specs))), specs);
   // Every collector runs, except those the fixture's config file switches off (live services).
   const file = hasConfig ? readConfigFile(configFile, specs).collectors : {};
-  for (const [name, c] of config.collectors) c.enabled = file[name]?.enabled !== false;
+  // The resolved config is frozen: the runtime gets configs of its own.
+  const configs = new Map([...config.collectors].map(([name, c]) => [name, { ...c, enabled: file[name]?.enabled !== false }]));
   const log = memoryLogger();
-  const rt = createRuntime(specs, config, { clock: fixedClock(FIXTURE_TIME), commands: fakeCommands(), log });
+  const rt = createRuntime(specs, config, { clock: fixedClock(FIXTURE_TIME), commands: fakeCommands(), log, configs, checkColumns: true });
   await rt.scheduler.runAll();
   return { text: exposition(rt.scheduler), scheduler: rt.scheduler, log };
 }

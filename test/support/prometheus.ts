@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { tempDir } from '../helpers.js';
 import { waitFor } from './exporter.js';
+import { trackProcess } from './cleanup.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,11 +50,11 @@ export async function startPrometheus(targets: ScrapeTarget[], ruleFiles: string
   const rules = ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}\n` : '';
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n${rules}scrape_configs:\n${jobs}\n`);
-  const child = spawn(
+  const child = trackProcess(spawn(
     'prometheus',
     [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  ));
   let log = '';
   child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (log += b.toString()));

@@ -1,5 +1,4 @@
-import { readDmi } from '../devices/dmi-source.js';
-import type { DmiValues } from '../devices/dmi.parse.js';
+import { readDmi, type DmiValues } from '../../host/sysfs/dmi.js';
 import { defineCollector, MINUTE, SECOND, type CollectorSpec, type FactRow, type TableSpec } from '../types.js';
 import { MetadataClient, MetadataHttpError } from './http.js';
 
@@ -76,7 +75,7 @@ export function cloudCollector(p: CloudProvider): CollectorSpec {
         { name: 'cloud_tags', rows: [] },
       ];
       if (!ctx.options.force) {
-        const dmi = await readDmi(ctx);
+        const dmi = await readDmi(ctx.fs, ctx.parseError);
         if (dmi === null || !p.detect(dmi)) return none;
       }
       const client = new MetadataClient(ctx.options.endpoint as string, ctx.options.timeout as number, ctx.signal);

@@ -1,6 +1,6 @@
 import type { HostFs } from '../../host/hostfs.js';
 import type { FactRow, TableSpec } from '../types.js';
-import { uniqueRows } from '../supply_chain/common.js';
+import { uniqueRows } from '../toolkit/rows.js';
 
 import { sha256Hex as sha256 } from '../../util/hash.js';
 
@@ -75,7 +75,7 @@ export function fileRow(f: FileFacts, extra: FactRow = {}): FactRow {
   return { path: f.path, sha256: f.sha256, size: f.size, mtime: f.mtime, ...extra };
 }
 
-export { uniqueRows as uniqueBy } from '../supply_chain/common.js';
+export { uniqueRows as uniqueBy } from '../toolkit/rows.js';
 
 /** The one-row `<collector>_file` table of collectors that read one long system table file. */
 export function fileSummaryTable(collector: string): TableSpec {

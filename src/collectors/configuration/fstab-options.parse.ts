@@ -1,7 +1,8 @@
 import { redactOptionList } from '../../util/redact.js';
 import { contentLines } from './common.js';
 
-export interface FstabEntry {
+/** One line of /etc/fstab as fstab_options reads it (the mounts collector has its own FstabEntry with spec types). */
+export interface FstabOptionsLine {
   device: string;
   mountPoint: string;
   fstype: string;
@@ -15,8 +16,8 @@ function unescape(s: string): string {
 }
 
 /** Parses fstab(5): `device mountpoint type options [dump [pass]]`. */
-export function parseFstab(text: string, onBad?: (line: number, reason: string) => void): FstabEntry[] {
-  const out: FstabEntry[] = [];
+export function parseFstab(text: string, onBad?: (line: number, reason: string) => void): FstabOptionsLine[] {
+  const out: FstabOptionsLine[] = [];
   for (const { line, text: t } of contentLines(text, /^\s*#.*$/)) {
     const f = t.split(/\s+/);
     if (f.length < 3 || f.length > 6 || (f[4] !== undefined && !/^\d+$/.test(f[4])) || (f[5] !== undefined && !/^\d+$/.test(f[5]))) {
@@ -36,7 +37,7 @@ export function sanitizeOptions(options: string[]): string[] {
 const NETWORK_TYPES = /^(nfs|nfs4|cifs|smb3|smbfs|ncpfs|glusterfs|ceph|cephfs|lustre|afs|9p|davfs|fuse\.sshfs|sshfs|fuse\.s3fs|s3fs|fuse\.rclone|gfs2|ocfs2)$/;
 
 /** Network file systems: a remote party controls their content. */
-export function isNetworkMount(e: FstabEntry): boolean {
+export function isNetworkMount(e: FstabOptionsLine): boolean {
   return NETWORK_TYPES.test(e.fstype) || e.options.includes('_netdev') || /^[^/=]+:\//.test(e.device) || e.device.startsWith('//');
 }
 

@@ -1,3 +1,4 @@
+import { daysToSeconds } from '../../util/duration.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { readFileFacts, riskRows, riskTable, type Risk } from './common.js';
 import { intSetting, octalSetting, parseLoginDefs, WEAK_ENCRYPT_METHODS } from './login-defs.parse.js';
@@ -32,11 +33,17 @@ export const loginDefs = defineCollector({
     if (WEAK_ENCRYPT_METHODS.has(method)) risk(`ENCRYPT_METHOD ${method}`);
     if (umask !== null && (umask & 0o002) === 0) risk('UMASK lets others write');
     if (kv.has('UMASK') && umask === null) ctx.parseError(PATH, 'UMASK is not an octal number');
+    const maxDays = intSetting(kv.get('PASS_MAX_DAYS'));
+    const minDays = intSetting(kv.get('PASS_MIN_DAYS'));
+    const warnDays = intSetting(kv.get('PASS_WARN_AGE'));
     const row = {
       path: PATH,
-      pass_max_days: intSetting(kv.get('PASS_MAX_DAYS')),
-      pass_min_days: intSetting(kv.get('PASS_MIN_DAYS')),
-      pass_warn_age: intSetting(kv.get('PASS_WARN_AGE')),
+      pass_max_days: maxDays,
+      pass_min_days: minDays,
+      pass_warn_age: warnDays,
+      pass_max_age_seconds: daysToSeconds(maxDays),
+      pass_min_age_seconds: daysToSeconds(minDays),
+      pass_warn_age_seconds: daysToSeconds(warnDays),
       umask: umask,
       umask_octal: kv.get('UMASK') ?? '',
       encrypt_method: method,

@@ -1,4 +1,10 @@
+import type Docker from 'dockerode';
 import type { FactRow } from '../types.js';
+import type { EngineInfo, FileChange, Reported, TopResult } from './docker-api.js';
+
+type Inspect = Reported<Docker.ContainerInspectInfo>;
+/** A host binding of a published port, as the engine reports it. */
+type PortBinding = { HostIp?: string | null; HostPort?: string | null } | null;
 
 /** Host paths whose bind mount gives a container power over the host. */
 const SENSITIVE_PATHS = ['/', '/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/run', '/var/run', '/var/lib/docker', '/var/lib/kubelet', '/var/lib/containerd', '/usr', '/lib', '/home'];
@@ -20,11 +26,11 @@ export const RISK_REASONS = [
 ] as const;
 export type RiskReason = (typeof RISK_REASONS)[number];
 
-export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
+export function shortId(id: string | null | undefined): string {
+  return String(id ?? '').replace(/^sha256:/, '').slice(0, 12);
 }
 
-export function containerName(inspect: any): string {
+export function containerName(inspect: Pick<Inspect, 'Name'> | null | undefined): string {
   return String(inspect?.Name ?? '').replace(/^\//, '');
 }
 
@@ -34,30 +40,30 @@ function isSensitive(source: string): boolean {
 }
 
 /** Mounts of a container, from the inspect `Mounts` list (binds, volumes, tmpfs). */
-export function mountRows(inspect: any): FactRow[] {
+export function mountRows(inspect: Inspect): FactRow[] {
   const id = shortId(inspect.Id);
   const name = containerName(inspect);
-  return ((inspect.Mounts ?? []) as any[]).map((m) => ({
+  return (inspect.Mounts ?? []).map((m) => ({
     id,
     name,
-    type: String(m.Type ?? ''),
-    source: String(m.Source ?? ''),
-    destination: String(m.Destination ?? ''),
-    rw: m.RW !== false,
-    sensitive: m.Type === 'bind' && (isSensitive(String(m.Source ?? '')) || ENGINE_SOCKETS.test(String(m.Source ?? ''))),
+    type: String(m?.Type ?? ''),
+    source: String(m?.Source ?? ''),
+    destination: String(m?.Destination ?? ''),
+    rw: m?.RW !== false,
+    sensitive: m?.Type === 'bind' && (isSensitive(String(m?.Source ?? '')) || ENGINE_SOCKETS.test(String(m?.Source ?? ''))),
   }));
 }
 
 /** Published ports: the requested bindings, also when the engine could not wire them (no bridge). */
-export function portRows(inspect: any): FactRow[] {
+export function portRows(inspect: Inspect): FactRow[] {
   const id = shortId(inspect.Id);
   const name = containerName(inspect);
   const out: FactRow[] = [];
-  const bindings = { ...(inspect.HostConfig?.PortBindings ?? {}), ...(inspect.NetworkSettings?.Ports ?? {}) } as Record<string, any[] | null>;
+  const bindings = { ...(inspect.HostConfig?.PortBindings ?? {}), ...(inspect.NetworkSettings?.Ports ?? {}) } as Record<string, PortBinding[] | null | undefined>;
   for (const [spec, list] of Object.entries(bindings)) {
     const [port, protocol] = spec.split('/');
     for (const b of list ?? []) {
-      out.push({ id, name, container_port: Number(port), protocol: protocol ?? 'tcp', host_ip: String(b.HostIp || '0.0.0.0'), host_port: Number(b.HostPort || 0) });
+      out.push({ id, name, container_port: Number(port), protocol: protocol ?? 'tcp', host_ip: String(b?.HostIp || '0.0.0.0'), host_port: Number(b?.HostPort || 0) });
     }
   }
   const seen = new Set<string>();
@@ -69,10 +75,10 @@ export function portRows(inspect: any): FactRow[] {
   });
 }
 
-export function networkRows(inspect: any): FactRow[] {
+export function networkRows(inspect: Inspect): FactRow[] {
   const id = shortId(inspect.Id);
   const name = containerName(inspect);
-  return Object.entries((inspect.NetworkSettings?.Networks ?? {}) as Record<string, any>).map(([network, n]) => ({
+  return Object.entries((inspect.NetworkSettings?.Networks ?? {}) as Record<string, Reported<Docker.NetworkInfo> | null | undefined>).map(([network, n]) => ({
     id,
     name,
     network,
@@ -81,7 +87,7 @@ export function networkRows(inspect: any): FactRow[] {
 }
 
 /** Why a container weakens the host's isolation; one row per reason. */
-export function riskReasons(inspect: any, engineUsernsRemap: boolean): RiskReason[] {
+export function riskReasons(inspect: Inspect, engineUsernsRemap: boolean): RiskReason[] {
   const hc = inspect.HostConfig ?? {};
   const reasons: RiskReason[] = [];
   if (hc.Privileged) reasons.push('privileged');
@@ -102,7 +108,7 @@ export function riskReasons(inspect: any, engineUsernsRemap: boolean): RiskReaso
   return reasons;
 }
 
-export function containerRow(inspect: any): FactRow {
+export function containerRow(inspect: Inspect): FactRow {
   const state = inspect.State ?? {};
   return {
     id: shortId(inspect.Id),
@@ -122,7 +128,7 @@ export function containerRow(inspect: any): FactRow {
 }
 
 /** Labels as rows: names are kept, values too (labels are metadata the owner chose to publish). */
-export function labelRows(inspect: any): FactRow[] {
+export function labelRows(inspect: Inspect): FactRow[] {
   return Object.entries((inspect.Config?.Labels ?? {}) as Record<string, string>).map(([label, value]) => ({
     id: shortId(inspect.Id),
     name: containerName(inspect),
@@ -132,13 +138,13 @@ export function labelRows(inspect: any): FactRow[] {
 }
 
 /** Resource usage from a one-shot stats sample (cgroup v1 and v2 shapes). */
-export function statsRow(id: string, name: string, s: any): FactRow {
+export function statsRow(id: string, name: string, s: Reported<Docker.ContainerStats> | null | undefined): FactRow {
   const sumNet = (field: string) =>
-    Object.values((s?.networks ?? {}) as Record<string, any>).reduce((a, n) => a + Number(n?.[field] ?? 0), 0);
+    Object.values((s?.networks ?? {}) as Record<string, Record<string, unknown> | null | undefined>).reduce((a, n) => a + Number(n?.[field] ?? 0), 0);
   const blk = (op: string) =>
-    ((s?.blkio_stats?.io_service_bytes_recursive ?? []) as any[])
-      .filter((e) => String(e.op).toLowerCase() === op)
-      .reduce((a, e) => a + Number(e.value ?? 0), 0);
+    (s?.blkio_stats?.io_service_bytes_recursive ?? [])
+      .filter((e) => String(e?.op).toLowerCase() === op)
+      .reduce((a, e) => a + Number(e?.value ?? 0), 0);
   const mem = s?.memory_stats ?? {};
   // Like `docker stats`: page cache is not the container's working set.
   const cache = Number(mem.stats?.inactive_file ?? mem.stats?.total_inactive_file ?? 0);
@@ -157,7 +163,7 @@ export function statsRow(id: string, name: string, s: any): FactRow {
 }
 
 /** `docker top`: the process count and each process's executable (first word), never its arguments. */
-export function topRows(id: string, name: string, top: any): FactRow[] {
+export function topRows(id: string, name: string, top: Reported<TopResult> | null | undefined): FactRow[] {
   const titles: string[] = top?.Titles ?? [];
   const pidAt = titles.indexOf('PID');
   const cmdAt = titles.indexOf('CMD') >= 0 ? titles.indexOf('CMD') : titles.indexOf('COMMAND');
@@ -173,10 +179,10 @@ export function topRows(id: string, name: string, top: any): FactRow[] {
 
 const CHANGE_KIND = ['modified', 'added', 'deleted'];
 
-export function changeRows(id: string, name: string, changes: any[] | null): FactRow[] {
+export function changeRows(id: string, name: string, changes: Reported<FileChange>[] | null): FactRow[] {
   return (changes ?? []).map((c) => ({ id, name, path: String(c.Path ?? ''), kind: CHANGE_KIND[Number(c.Kind)] ?? 'unknown' }));
 }
 
-export function engineUsernsRemap(info: any): boolean {
+export function engineUsernsRemap(info: Reported<EngineInfo> | null | undefined): boolean {
   return ((info?.SecurityOptions ?? []) as string[]).some((o) => /name=userns/.test(o));
 }

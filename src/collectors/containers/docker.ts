@@ -2,7 +2,8 @@ import type { HostFs } from '../../host/hostfs.js';
 import { isNotFound } from '../../host/hostfs.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { defineCollector, SECOND, type CollectContext, type CollectorSpec, type FactRow, type FactTable } from '../types.js';
-import { dockerodeApi, type DockerApi, type DockerEndpoint } from './docker-api.js';
+import type Docker from 'dockerode';
+import { dockerodeApi, type DockerApi, type DockerEndpoint, type EngineInfo, type Reported } from './docker-api.js';
 import {
   changeRows,
   containerRow,
@@ -118,8 +119,8 @@ export function createDockerCollector(deps: DockerCollectorDeps = {}): Collector
       const url = await findEndpoint(ctx, env);
       if (!url) return engineDown('no running dockerd');
       const api = connect({ url, timeoutMs: Number(ctx.options.request_timeout) || 5000 });
-      let info: any;
-      let version: any;
+      let info: Reported<EngineInfo>;
+      let version: Reported<Docker.DockerVersion>;
       try {
         [info, version] = await Promise.all([api.info(), api.version()]);
       } catch (err) {
@@ -138,16 +139,16 @@ export function createDockerCollector(deps: DockerCollectorDeps = {}): Collector
       const remap = engineUsernsRemap(info);
       const listed = await api.listContainers();
       const inspected = (
-        await mapLimit(listed, PARALLEL, async (c: any) => {
+        await mapLimit(listed, PARALLEL, async (c) => {
           try {
-            return await api.inspectContainer(c.Id);
+            return await api.inspectContainer(String(c?.Id ?? ''));
           } catch (err) {
             if (/404|no such container/i.test((err as Error).message)) return null; // removed meanwhile
             throw err;
           }
         })
       ).filter((x) => x !== null);
-      const rows: Record<(typeof TABLES)[number], FactRow[]> = Object.fromEntries(TABLES.map((t) => [t, []])) as any;
+      const rows: Record<(typeof TABLES)[number], FactRow[]> = Object.fromEntries(TABLES.map((t) => [t, [] as FactRow[]])) as Record<(typeof TABLES)[number], FactRow[]>;
       for (const i of inspected) {
         rows.docker_containers.push(containerRow(i));
         for (const reason of riskReasons(i, remap)) rows.docker_container_risks.push({ id: shortId(i.Id), name: String(i.Name).replace(/^\//, ''), reason });
@@ -159,7 +160,7 @@ export function createDockerCollector(deps: DockerCollectorDeps = {}): Collector
       const running = inspected.filter((i) => i.State?.Running);
       // A container that stops or goes away between listing and asking is not an error.
       const gone = (err: unknown) => /404|409|no such container|is not running/i.test((err as Error).message);
-      const eachRunning = (limit: number, fn: (i: any, id: string, name: string) => Promise<void>) =>
+      const eachRunning = (limit: number, fn: (i: Reported<Docker.ContainerInspectInfo>, id: string, name: string) => Promise<void>) =>
         mapLimit(running, limit, async (i) => {
           if (ctx.signal.aborted) return;
           try {
@@ -169,19 +170,19 @@ export function createDockerCollector(deps: DockerCollectorDeps = {}): Collector
           }
         });
       await Promise.all([
-        ctx.options.stats && eachRunning(STATS_PARALLEL, async (i, id, name) => void rows.docker_container_stats.push(statsRow(id, name, await api.stats(i.Id)))),
-        ctx.options.top && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_processes.push(...topRows(id, name, await api.top(i.Id)))),
-        ctx.options.changes && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_changes.push(...changeRows(id, name, await api.changes(i.Id)))),
+        ctx.options.stats && eachRunning(STATS_PARALLEL, async (i, id, name) => void rows.docker_container_stats.push(statsRow(id, name, await api.stats(String(i.Id))))),
+        ctx.options.top && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_processes.push(...topRows(id, name, await api.top(String(i.Id))))),
+        ctx.options.changes && eachRunning(PARALLEL, async (i, id, name) => void rows.docker_container_changes.push(...changeRows(id, name, await api.changes(String(i.Id))))),
       ]);
       const images = await api.listImages();
-      const layers = await mapLimit(images, PARALLEL, async (im: any) => {
+      const layers = await mapLimit(images, PARALLEL, async (im) => {
         try {
-          return ((await api.inspectImage(im.Id))?.RootFS?.Layers ?? []).length as number;
+          return ((await api.inspectImage(String(im?.Id ?? '')))?.RootFS?.Layers ?? []).length as number;
         } catch {
           return null;
         }
       });
-      images.forEach((im: any, n: number) => {
+      images.forEach((im, n) => {
         rows.docker_images.push({
           id: shortId(im.Id),
           tags: ((im.RepoTags ?? []) as string[]).filter((t) => t !== '<none>:<none>').join(',') || '<none>',

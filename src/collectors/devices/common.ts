@@ -1,8 +1,6 @@
-import { HostFsError, type HostFs } from '../../host/hostfs.js';
+import type { HostFs } from '../../host/hostfs.js';
+import { readSysfsAttr } from '../../host/sysfs/attr.js';
 import type { CollectContext } from '../types.js';
-
-/** sysfs attributes are one short value; anything larger is not an attribute. */
-const ATTR_MAX_BYTES = 64 * 1024;
 
 import { sha256Hex } from '../../util/hash.js';
 
@@ -23,16 +21,7 @@ export function hashIdentifier(value: string | null): string | null {
  * Other errors (a directory or a symlink loop where the attribute should be) fail the collector.
  */
 export async function readAttr(ctx: CollectContext, file: string): Promise<string | null> {
-  try {
-    const text = await ctx.fs.readTextIfExists(file, { maxBytes: ATTR_MAX_BYTES });
-    return text === null ? null : text.replace(/\0+$/, '').trim();
-  } catch (err) {
-    if (err instanceof HostFsError && (err.code === 'EACCES' || err.code === 'EIO')) {
-      ctx.parseError(file, err.message);
-      return null;
-    }
-    throw err;
-  }
+  return readSysfsAttr(ctx.fs, file, ctx.parseError);
 }
 
 /** A non-negative decimal attribute; garbage (a truncated write) is a parse error and null. */

@@ -13,27 +13,3 @@ export function chassisTypeName(value: string | null): string {
   if (!/^\d+$/.test(value)) return value;
   return CHASSIS_TYPES[Number(value)] || value;
 }
-
-/** DMI fields exported as they are. */
-export const DMI_PLAIN = [
-  'sys_vendor',
-  'product_name',
-  'product_version',
-  'product_family',
-  'product_sku',
-  'board_vendor',
-  'board_name',
-  'board_version',
-  'bios_vendor',
-  'bios_version',
-  'bios_date',
-  'bios_release',
-  'chassis_vendor',
-  'chassis_type',
-] as const;
-
-/** Serial-like DMI fields (root-only files): exported only as sha256. */
-export const DMI_HASHED = ['product_serial', 'product_uuid', 'board_serial', 'chassis_serial', 'chassis_asset_tag'] as const;
-
-export type DmiField = (typeof DMI_PLAIN)[number] | (typeof DMI_HASHED)[number];
-export type DmiValues = Partial<Record<DmiField, string | null>>;

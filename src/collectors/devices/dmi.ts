@@ -1,7 +1,7 @@
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
 import { hashIdentifier } from './common.js';
-import { chassisTypeName, DMI_HASHED, DMI_PLAIN } from './dmi.parse.js';
-import { DMI_DIR, readDmi } from './dmi-source.js';
+import { DMI_DIR, DMI_HASHED, DMI_PLAIN, readDmi } from '../../host/sysfs/dmi.js';
+import { chassisTypeName } from './dmi.parse.js';
 
 export const dmi = defineCollector({
   name: 'dmi',
@@ -12,7 +12,7 @@ export const dmi = defineCollector({
   timeout: 10 * SECOND,
   tables: [{ name: 'dmi', key: ['source'], description: 'One row: the machine as its firmware describes it.', drift: true }],
   async collect(ctx) {
-    const values = await readDmi(ctx);
+    const values = await readDmi(ctx.fs, ctx.parseError);
     if (values === null) return [{ name: 'dmi', rows: [] }];
     const row: FactRow = { source: DMI_DIR };
     for (const f of DMI_PLAIN) row[f] = values[f] ?? '';

@@ -1,3 +1,4 @@
+import { hoursToSeconds } from '../../util/duration.js';
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
 import { hashIdentifier } from './common.js';
 import { parseHealth, parseScan } from './smart.parse.js';
@@ -20,7 +21,7 @@ export const smart = defineCollector({
       key: ['device'],
       description: 'One row per device smartctl can open.',
       drift: true,
-      volatile: ['temperature_celsius', 'power_on_hours', 'percentage_used'],
+      volatile: ['temperature_celsius', 'power_on_hours', 'power_on_seconds', 'percentage_used'],
     },
   ],
   async collect(ctx) {
@@ -49,6 +50,7 @@ export const smart = defineCollector({
         exit_status: h.exit_status,
         temperature_celsius: h.temperature_celsius,
         power_on_hours: h.power_on_hours,
+        power_on_seconds: hoursToSeconds(h.power_on_hours),
         reallocated_sectors: h.reallocated_sectors,
         pending_sectors: h.pending_sectors,
         offline_uncorrectable: h.offline_uncorrectable,

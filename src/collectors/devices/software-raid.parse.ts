@@ -13,8 +13,29 @@ export interface MdArray {
   /** `[UU_]`: U up, _ down; empty for levels without redundancy (raid0, linear). */
   status: string;
   degraded: number;
+  /** The resync, recovery, reshape, check or repair that is running; empty when none runs. */
   sync_action: string;
   sync_percent: number | null;
+  /** A resync or recovery that waits (`resync=DELAYED`, `resync=PENDING`): `resync delayed`, …; it is not running. */
+  sync_waiting: string;
+}
+
+/** Levels that keep no redundancy: mdstat prints no `[n/m] [UU]` for them, every listed member is a disk. */
+const NO_REDUNDANCY = new Set(['raid0', 'linear']);
+
+/** Disk counts of an array without a status line (raid0, linear): its members, of which the failed ones are down. */
+function memberCounts(a: MdArray): void {
+  if (a.raid_disks !== null || !NO_REDUNDANCY.has(a.level)) return;
+  a.raid_disks = a.members.length - a.spare;
+  a.active_disks = a.raid_disks - a.failed;
+  a.degraded = a.failed;
+}
+
+/** An inactive array serves no data, whatever its last `[n/m]` said: none of its disks is active. */
+function inactiveCounts(a: MdArray): void {
+  if (a.state !== 'inactive' || a.raid_disks === null) return;
+  a.active_disks = 0;
+  a.degraded = a.raid_disks;
 }
 
 const LEVELS = /^(raid\d+|linear|multipath|faulty|container)$/;
@@ -56,6 +77,7 @@ export function parseMdstat(text: string, onBad?: (array: string, reason: string
         degraded: 0,
         sync_action: '',
         sync_percent: null,
+        sync_waiting: '',
       };
       out.push(cur);
       continue;
@@ -77,9 +99,14 @@ export function parseMdstat(text: string, onBad?: (array: string, reason: string
     if (sync) {
       cur.sync_action = sync[1]!;
       cur.sync_percent = Number(sync[2]);
-    } else if (/\b(resync|recovery)\s*=\s*(DELAYED|PENDING)/.test(raw)) {
-      cur.sync_action = /resync/.test(raw) ? 'resync' : 'recovery';
+    } else {
+      const waiting = /\b(resync|recovery)\s*=\s*(DELAYED|PENDING)\b/.exec(raw);
+      if (waiting) cur.sync_waiting = `${waiting[1]} ${waiting[2]!.toLowerCase()}`;
     }
+  }
+  for (const a of out) {
+    memberCounts(a);
+    inactiveCounts(a);
   }
   return out;
 }

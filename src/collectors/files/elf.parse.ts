@@ -5,7 +5,7 @@
  * size and against caps on counts, bytes read and string lengths: a corrupt or hostile file gives
  * an error result, never an exception, a long loop or a large allocation.
  */
-import { MAX_READ, type ByteSource } from './byte-source.js';
+import { MAX_READ, type ByteSource } from '../../host/byte-source.js';
 
 export interface ElfSegment {
   type: string;

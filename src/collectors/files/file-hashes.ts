@@ -5,7 +5,7 @@ import { readCapabilities, fileKind, octalMode } from './common.js';
 import { isElf, parseElf, type ElfInfo, type ElfResult } from './elf.parse.js';
 import { excludeMatcher, expandGlob } from './glob.js';
 import { mapLimit } from '../../util/concurrency.js';
-import { BufferPool, HASH_ALGORITHMS, hashFile, type HashAlgorithm } from './hash-file.js';
+import { BufferPool, HASH_ALGORITHMS, hashFile, type HashAlgorithm } from '../../host/hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
 import { walkPaths } from './walk.js';
 

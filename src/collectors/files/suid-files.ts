@@ -2,9 +2,10 @@ import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parsePasswd } from '../../host/homes.js';
 import { octalMode } from './common.js';
-import { BufferPool, hashFile } from './hash-file.js';
+import { BufferPool, hashFile } from '../../host/hash-file.js';
 import { fileTypeOf } from './magic.parse.js';
-import { parseMounts, suidCapableMounts } from './mounts.parse.js';
+import { parseMounts } from '../../host/procfs/mounts.parse.js';
+import { suidCapableMounts } from './mounts.parse.js';
 import { walkPaths } from './walk.js';
 
 /** §14: where setuid programs belong, plus /tmp where they never should be. */
@@ -46,7 +47,7 @@ export const suidFiles = defineCollector({
     if (ctx.options.all_mounts) {
       const text = await ctx.fs.readTextIfExists('/proc/1/mounts');
       const mounts = parseMounts(text ?? '', (line, reason) => ctx.parseError('/proc/1/mounts', `line ${line}: ${reason}`));
-      roots.push(...suidCapableMounts(mounts).map((m) => m.mountPoint));
+      roots.push(...suidCapableMounts(mounts).map((m) => m.mountpoint));
     }
     const walked = await walkPaths(ctx.fs, roots, {
       maxDepth: ctx.options.max_depth as number,

@@ -1,7 +1,10 @@
-import { DirectProcSource } from '../processes/proc-source.js';
-import { parseExeLink, parseNamespaceLink, parseStat } from '../processes/processes.parse.js';
+import { attemptSync, readFdTargets, socketInodes } from '../../host/procfs/fd.js';
+import { parseExeLink } from '../../host/procfs/links.parse.js';
+import { readNamespaceInode } from '../../host/procfs/namespaces.js';
+import { parsePidStat } from '../../host/procfs/pid-stat.parse.js';
+import { DirectProcSource } from '../../host/procfs/proc-source.js';
 import { mapLimit } from '../../util/concurrency.js';
-import { attemptSync, listPids, readFdTargets, socketInodes } from '../processes/procfs.js';
+import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { badLineReporter, readNetFile } from './common.js';
 import { parseInetSockets, parseUnixSockets, socketPathPattern, type InetSocket } from './proc-net.parse.js';
@@ -27,8 +30,8 @@ async function processView(ctx: CollectContext, src: DirectProcSource, pids: num
     pids,
     8,
     (pid) => {
-      const ns = attemptSync(() => src.readlink(`${pid}/ns/net`));
-      const inode = ns.ok ? parseNamespaceLink(ns.value) : null;
+      const ns = attemptSync(() => readNamespaceInode(src, pid, 'net'));
+      const inode = ns.ok ? ns.value : null;
       if (inode !== null) {
         if (!namespaces.has(inode)) namespaces.set(inode, []);
         namespaces.get(inode)!.push(pid);
@@ -40,7 +43,7 @@ async function processView(ctx: CollectContext, src: DirectProcSource, pids: num
       const exe = attemptSync(() => src.readlink(`${pid}/exe`));
       const owner: Owner = {
         pid,
-        process: (stat.ok ? parseStat(stat.value)?.comm : null) ?? '',
+        process: (stat.ok ? parsePidStat(stat.value)?.comm : null) ?? '',
         exe: exe.ok ? parseExeLink(exe.value).path : '',
       };
       for (const s of sockets) {
@@ -82,7 +85,7 @@ export const listeningPorts = defineCollector({
   area: 'network',
   description:
     'Listening TCP/UDP/unix sockets from /proc/<pid>/net/{tcp,tcp6,udp,udp6,unix} of every network namespace in use, ' +
-    'joined to their process through /proc/<pid>/fd socket inodes; established TCP connections by remote port.',
+    'joined to their process through /proc/<pid>/fd socket inodes; established TCP connections inbound (per listening port) and outbound.',
   defaultEnabled: true,
   interval: MINUTE,
   timeout: 20 * SECOND,
@@ -93,6 +96,21 @@ export const listeningPorts = defineCollector({
       description: 'One row per listening TCP socket or unconnected bound UDP socket (address, port) per network namespace.',
       drift: true,
       volatile: ['inode', 'pid', 'sockets'],
+      columns: [
+        { name: 'protocol', type: 'string', description: 'tcp or udp.' },
+        { name: 'family', type: 'string', description: 'ipv4 or ipv6.' },
+        { name: 'address', type: 'string', description: 'Local address the socket is bound to.' },
+        { name: 'port', type: 'int', description: 'Local port.' },
+        { name: 'netns', type: 'string', description: 'Network namespace inode; empty when no namespace could be read.' },
+        { name: 'wildcard', type: 'bool', description: 'Bound to 0.0.0.0 or ::, reachable from every interface.' },
+        { name: 'loopback', type: 'bool', description: 'Bound to a loopback address.' },
+        { name: 'uid', type: 'int', description: 'Owner uid of the socket.' },
+        { name: 'inode', type: 'int', description: 'Socket inode.' },
+        { name: 'sockets', type: 'int', description: 'Sockets on this address and port (SO_REUSEPORT groups).' },
+        { name: 'pid', type: 'int', description: 'Lowest pid holding the socket; null when no owner could be seen.' },
+        { name: 'process', type: 'string', description: 'Command name of that process.' },
+        { name: 'exe', type: 'string', description: 'Executable of that process.' },
+      ],
     },
     {
       name: 'unix_listening',
@@ -107,12 +125,44 @@ export const listeningPorts = defineCollector({
         why: 'Runtimes name sockets after container ids and temporary directories (/run/containerd/s/<hash>, /tmp/x-Ab12Cd/): sockets are grouped by path with those parts folded, type and owning executable; a group is gone 10 minutes after its last socket.',
       },
       volatile: ['inode', 'pid'],
+      columns: [
+        { name: 'netns', type: 'string', description: 'Network namespace inode.' },
+        { name: 'path', type: 'string', description: 'Socket path; abstract names start with @.' },
+        { name: 'type', type: 'string', description: 'stream or seqpacket.' },
+        { name: 'inode', type: 'int', description: 'Socket inode.' },
+        { name: 'pid', type: 'int', description: 'Lowest pid holding the socket; null when no owner could be seen.' },
+        { name: 'process', type: 'string', description: 'Command name of that process.' },
+        { name: 'exe', type: 'string', description: 'Executable of that process.' },
+      ],
     },
-    { name: 'listening_summary', key: ['protocol'], description: 'Listening sockets per protocol, and how many are bound to a wildcard address.' },
-    { name: 'established_by_remote_port', key: ['remote_port'], description: 'Established TCP connections per remote port (top N, the rest as "other").' },
-  ],
-  options: [
-    { name: 'top_remote_ports', type: 'int', default: 20, help: 'Remote ports reported in hostbaseline_tcp_established_connections; the rest count as "other".' },
+    {
+      name: 'listening_summary',
+      key: ['protocol'],
+      description: 'Listening sockets per protocol, and how many are bound to a wildcard address.',
+      columns: [
+        { name: 'protocol', type: 'string', description: 'tcp, udp or unix.' },
+        { name: 'count', type: 'int', description: 'Listening sockets (unix: with a path).' },
+        { name: 'wildcard', type: 'int', description: 'Of those, bound to a wildcard address.' },
+      ],
+    },
+    {
+      name: 'established_connections',
+      key: ['direction'],
+      description: 'Established TCP connections inbound (to a listening port) and outbound.',
+      columns: [
+        { name: 'direction', type: 'string', description: 'inbound (the local port listens in the same namespace) or outbound.' },
+        { name: 'count', type: 'int', description: 'Established TCP connections.' },
+      ],
+    },
+    {
+      name: 'established_inbound',
+      key: ['port'],
+      description: "Established inbound TCP connections per listening port (never the peer's ephemeral port).",
+      columns: [
+        { name: 'port', type: 'int', description: 'Local listening port.' },
+        { name: 'count', type: 'int', description: 'Established connections to it.' },
+      ],
+    },
   ],
   async collect(ctx) {
     const pids = (await listPids(ctx.fs)) ?? [];
@@ -124,7 +174,9 @@ export const listeningPorts = defineCollector({
 
     const ports = new Map<string, FactRow>();
     const unix = new Map<string, FactRow>();
-    const established = new Map<number, number>();
+    // Inbound when the local port listens in the same namespace; the peer's port is ephemeral and never kept.
+    const inbound = new Map<number, number>();
+    let outbound = 0;
     for (const t of targets) {
       // A process may exit or deny its /proc/<pid>/net: try the next of the namespace.
       const read = async (name: string) => {
@@ -134,12 +186,15 @@ export const listeningPorts = defineCollector({
         }
         return t.pids.includes(1) ? null : readNetFileOfHostIfFirst(ctx, name, t.netns, targets);
       };
+      const tcpListening = new Set<number>();
+      const establishedLocalPorts: number[] = [];
       for (const p of PROTOCOLS) {
         const file = await read(p.file);
         if (!file) continue;
         for (const s of parseInetSockets(file.text, p.ipv6, badLineReporter(ctx.parseError, file.path))) {
-          if (p.protocol === 'tcp' && s.state === TCP_ESTABLISHED) established.set(s.remotePort, (established.get(s.remotePort) ?? 0) + 1);
+          if (p.protocol === 'tcp' && s.state === TCP_ESTABLISHED) establishedLocalPorts.push(s.localPort);
           if (!isListening(p.protocol, s)) continue;
+          if (p.protocol === 'tcp') tcpListening.add(s.localPort);
           const key = `${p.protocol} ${s.localAddress} ${s.localPort} ${t.netns}`;
           const prev = ports.get(key);
           if (prev) {
@@ -164,6 +219,10 @@ export const listeningPorts = defineCollector({
           });
         }
       }
+      for (const port of establishedLocalPorts) {
+        if (tcpListening.has(port)) inbound.set(port, (inbound.get(port) ?? 0) + 1);
+        else outbound++;
+      }
       const unixFile = await read('unix');
       if (unixFile) {
         for (const s of parseUnixSockets(unixFile.text, badLineReporter(ctx.parseError, unixFile.path))) {
@@ -183,17 +242,21 @@ export const listeningPorts = defineCollector({
       wildcard: rows.filter((r) => r.protocol === protocol && r.wildcard).length,
     }));
     summary.push({ protocol: 'unix', count: unix.size, wildcard: 0 });
-    const top = Math.max(0, Number(ctx.options.top_remote_ports));
-    const byCount = [...established].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const estRows: FactRow[] = byCount.slice(0, top).map(([port, count]) => ({ remote_port: String(port), count }));
-    const rest = byCount.slice(top).reduce((n, [, c]) => n + c, 0);
-    if (rest > 0) estRows.push({ remote_port: 'other', count: rest });
+    const inboundTotal = [...inbound.values()].reduce((n, c) => n + c, 0);
+    const inboundRows: FactRow[] = [...inbound].sort((a, b) => a[0] - b[0]).map(([port, count]) => ({ port, count }));
     const nothing = pids.length === 0 && rows.length === 0 && unix.size === 0;
     return [
       { name: 'listening_ports', rows },
       { name: 'unix_listening', rows: [...unix.values()] },
       { name: 'listening_summary', rows: nothing ? [] : summary },
-      { name: 'established_by_remote_port', rows: estRows },
+      {
+        name: 'established_connections',
+        rows: nothing ? [] : [
+          { direction: 'inbound', count: inboundTotal },
+          { direction: 'outbound', count: outbound },
+        ],
+      },
+      { name: 'established_inbound', rows: inboundRows },
     ];
   },
 });

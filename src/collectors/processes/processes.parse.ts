@@ -1,35 +1,6 @@
 /** Pure parsers of /proc/<pid> files (no I/O). */
 import { REDACT_INPUT_CAP, redactArgv } from '../../util/redact.js';
 
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  state: string;
-  ppid: number;
-  threads: number;
-  /** Field 22: clock ticks after boot. */
-  startTicks: number;
-}
-
-/**
- * Parses /proc/<pid>/stat. The command name sits between the first "(" and the
- * last ")" and may itself contain spaces and parentheses.
- */
-export function parseStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 1 || close < open) return null;
-  const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 2).trim().split(/\s+/);
-  // rest[0] is field 3 (state); field n is rest[n - 3].
-  if (!Number.isInteger(pid) || rest.length < 20 || !/^[A-Za-z]$/.test(rest[0]!)) return null;
-  const ppid = Number(rest[1]);
-  const threads = Number(rest[17]);
-  const startTicks = Number(rest[19]);
-  if (![ppid, threads, startTicks].every(Number.isFinite)) return null;
-  return { pid, comm: text.slice(open + 1, close), state: rest[0]!, ppid, threads, startTicks };
-}
-
 export const STATE_NAMES: Record<string, string> = {
   R: 'running',
   S: 'sleeping',
@@ -169,36 +140,6 @@ export function formatCmdline(buf: Buffer | string, maxLength = 256): string {
   }
   const line = redactArgv(kept).join(' ').replace(/[\x00-\x1f\x7f]/g, ' ');
   return line.length > maxLength ? line.slice(0, maxLength - 1) + '…' : line;
-}
-
-export type FdKind = 'file' | 'socket' | 'pipe' | 'anon';
-
-/** Kind of an open file from its /proc/<pid>/fd link target; socket inode when it is one. */
-export function classifyFd(target: string): { kind: FdKind; inode: number | null } {
-  let m = /^socket:\[(\d+)\]$/.exec(target);
-  if (m) return { kind: 'socket', inode: Number(m[1]) };
-  m = /^pipe:\[(\d+)\]$/.exec(target);
-  if (m) return { kind: 'pipe', inode: null };
-  if (target.startsWith('anon_inode:')) return { kind: 'anon', inode: null };
-  return { kind: 'file', inode: null };
-}
-
-/** Inode of a namespace link target such as "net:[4026531840]". */
-export function parseNamespaceLink(target: string): number | null {
-  const m = /^[a-z_]+:\[(\d+)\]$/.exec(target);
-  return m ? Number(m[1]) : null;
-}
-
-/** "btime" of /proc/stat: boot time in seconds since the epoch. */
-export function parseBootTime(procStat: string): number | null {
-  const m = /^btime (\d+)$/m.exec(procStat);
-  return m ? Number(m[1]) : null;
-}
-
-/** The executable path of a /proc/<pid>/exe link and whether it was deleted from disk. */
-export function parseExeLink(target: string): { path: string; deleted: boolean } {
-  const suffix = ' (deleted)';
-  return target.endsWith(suffix) ? { path: target.slice(0, -suffix.length), deleted: true } : { path: target, deleted: false };
 }
 
 /** Running from a world-writable scratch place. */

@@ -1,15 +1,16 @@
 import { parsePasswd } from '../../host/homes.js';
 import { isNotFound, type HostFs } from '../../host/hostfs.js';
+import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
-import { DirectProcSource } from './proc-source.js';
+import { DirectProcSource } from '../../host/procfs/proc-source.js';
+import { parseProcStat, USER_HZ } from '../../host/procfs/stat.parse.js';
 import { exeHashCache, type HashResult } from './exe-hash.js';
-import { isTmpExec, parseBootTime, processIdentity, stateName } from './processes.parse.js';
+import { isTmpExec, processIdentity, stateName } from './processes.parse.js';
 import {
   findHiddenPids,
   injectionVars,
   DetailsCache,
   isAliveLeader,
-  listPids,
   NAMESPACES,
   readProcess,
   relatedPids,
@@ -18,8 +19,6 @@ import {
 } from './procfs.js';
 import { mapLimit } from '../../util/concurrency.js';
 
-/** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture in use. */
-const CLOCK_TICKS = 100;
 const ENV_NAMES_MAX = 1024;
 /** States always reported (0 when none), so alerts on e.g. zombies have a series to watch. */
 const BASE_STATES = ['running', 'sleeping', 'disk_sleep', 'zombie', 'stopped', 'idle'];
@@ -67,7 +66,7 @@ export const processes = defineCollector({
     { name: 'process_states', key: ['state'], description: 'Processes per state.' },
     { name: 'process_users', key: ['user'], description: 'Processes per effective user (capped; the rest is "other").' },
     { name: 'process_suspicious', key: ['reason'], description: 'Processes per suspicious trait.' },
-    { name: 'process_summary', key: [], description: 'Totals: processes, threads, distinct executables, hidden processes.' },
+    { name: 'process_summary', key: [], description: 'Totals: processes, threads, distinct executables, hidden processes, listed pids without a readable stat.' },
     { name: 'process_info', key: ['pid'], description: 'One row per process for per-series export (only with per_process).' },
   ],
   options: [
@@ -107,6 +106,8 @@ export const processes = defineCollector({
     const read = (pid: number) => readProcess(src, pid, readOpts);
     const concurrency = 8;
     const found = (await mapLimit(listed, concurrency, read, ctx.signal)).filter((p): p is ProcessFacts => p !== null);
+    // Listed pid directories with no readable stat: exited since the listing, or a /proc that lacks the file.
+    const vanished = listed.length - found.length;
 
     const hiddenPids = new Set<number>();
     if (opt.hidden_scan) {
@@ -127,7 +128,7 @@ export const processes = defineCollector({
     }
 
     cache.end();
-    const bootTime = parseBootTime((await ctx.fs.readTextIfExists('/proc/stat')) ?? '');
+    const bootTime = parseProcStat((await ctx.fs.readTextIfExists('/proc/stat')) ?? '').btime;
     const users = await userNames(ctx.fs);
     const hostNs = hostNamespaces(found);
     const hashes = await hashExecutables(ctx, found, hostNs.mnt);
@@ -176,7 +177,7 @@ export const processes = defineCollector({
         gid: st?.gid ?? null,
         egid: st?.egid ?? null,
         user,
-        start_time: bootTime === null ? null : bootTime + Math.floor(p.stat.startTicks / CLOCK_TICKS),
+        start_time: bootTime === null ? null : bootTime + Math.floor(p.stat.startTicks / USER_HZ),
         threads: st?.threads ?? p.stat.threads,
         nofile_soft: p.limits?.nofile?.soft ?? null,
         nofile_hard: p.limits?.nofile?.hard ?? null,
@@ -219,7 +220,7 @@ export const processes = defineCollector({
       { name: 'process_suspicious', rows: [...suspicious].map(([reason, count]) => ({ reason, count })) },
       {
         name: 'process_summary',
-        rows: [{ processes: rows.length, threads, executables: hashes.size, hidden: hiddenPids.size }],
+        rows: [{ processes: rows.length, threads, executables: hashes.size, hidden: hiddenPids.size, vanished }],
       },
       {
         name: 'process_info',

@@ -1,77 +1,26 @@
 import { createHash } from 'node:crypto';
-import { HostFsError, type HostFs } from '../../host/hostfs.js';
-import type { ProcSource } from './proc-source.js';
+import { attemptSync, readFdTargets } from '../../host/procfs/fd.js';
+import { classifyFd, parseExeLink, type FdKind } from '../../host/procfs/links.parse.js';
+import { NAMESPACES, readNamespaceInode, type Namespace } from '../../host/procfs/namespaces.js';
+import { parsePidStat, type PidStat } from '../../host/procfs/pid-stat.parse.js';
+import type { ProcSource } from '../../host/procfs/proc-source.js';
 import { parseCgroup, type CgroupFacts } from './cgroup.parse.js';
 import {
-  classifyFd,
   formatCmdline,
   INJECTION_VARS,
   parseChildren,
   parseEnvironNames,
-  parseExeLink,
   parseLimits,
   parseMaps,
-  parseNamespaceLink,
-  parseStat,
   parseStatus,
-  type FdKind,
   type MapsFlags,
-  type ProcStat,
   type ProcStatus,
   type Rlimit,
 } from './processes.parse.js';
 
 /** Reading /proc/<pid> files: processes come and go while we read, and some are not ours to read. */
 
-export const NAMESPACES = ['mnt', 'net', 'pid', 'user', 'uts', 'ipc', 'cgroup'] as const;
-export type Namespace = (typeof NAMESPACES)[number];
-
-/** What happened to one per-process read. */
-type Outcome<T> = { ok: true; value: T } | { ok: false; why: 'missing' | 'denied' | 'error'; message: string };
-
-/** Numeric entries of the /proc listing; null when the host has no /proc. */
-export async function listPids(fs: HostFs): Promise<number[] | null> {
-  const entries = await fs.readdirIfExists('/proc');
-  if (!entries) return null;
-  const pids: number[] = [];
-  for (const e of entries) if (/^[1-9]\d*$/.test(e.name)) pids.push(Number(e.name));
-  return pids.sort((a, b) => a - b);
-}
-
-/**
- * Runs one read of a /proc/<pid> file (ProcSource reads are synchronous). A missing
- * file (the process exited, ESRCH, or a kernel thread without that file) and a
- * denied one are outcomes, not failures.
- */
-export function attemptSync<T>(read: () => T): Outcome<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (err) {
-    if (!(err instanceof HostFsError)) throw err;
-    const why = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'missing' : err.code === 'EACCES' ? 'denied' : 'error';
-    return { ok: false, why, message: err.message };
-  }
-}
-
-/** Link targets of /proc/<pid>/fd/*; throws when the directory cannot be read (exited or denied). */
-export function readFdTargets(src: ProcSource, pid: number): string[] {
-  const targets: string[] = [];
-  for (const name of src.readdir(`${pid}/fd`)) {
-    const t = attemptSync(() => src.readlink(`${pid}/fd/${name}`));
-    if (t.ok) targets.push(t.value); // an fd closed in between is simply gone
-  }
-  return targets;
-}
-
-/** Socket inodes a process holds open. */
-export function socketInodes(targets: string[]): number[] {
-  const out: number[] = [];
-  for (const t of targets) {
-    const c = classifyFd(t);
-    if (c.inode !== null) out.push(c.inode);
-  }
-  return out;
-}
+export { attemptSync, NAMESPACES, type Namespace };
 
 /** Facts that only change when a process executes another program, read again after `detailMaxAge` at the latest. */
 export interface ProcessDetails {
@@ -86,7 +35,7 @@ export interface ProcessDetails {
 
 export interface ProcessFacts extends ProcessDetails {
   pid: number;
-  stat: ProcStat;
+  stat: PidStat;
   status: ProcStatus | null;
   /** Raw target of /proc/<pid>/exe, '' for kernel threads and unreadable links. */
   exeLink: string;
@@ -173,7 +122,7 @@ export function readProcess(src: ProcSource, pid: number, opts: ReadProcessOptio
     if (statText.why === 'error') opts.onError(`${base}/stat`, statText.message);
     return null;
   }
-  const stat = parseStat(statText.value);
+  const stat = parsePidStat(statText.value);
   if (!stat) {
     opts.onError(`${base}/stat`, 'not a /proc/<pid>/stat line');
     return null;
@@ -201,8 +150,7 @@ export function readProcess(src: ProcSource, pid: number, opts: ReadProcessOptio
     const before = denied.length;
     const namespaces: Partial<Record<Namespace, number>> = {};
     for (const n of NAMESPACES) {
-      const link = read(`ns/${n}`, () => src.readlink(`${pid}/ns/${n}`));
-      const inode = link === null ? null : parseNamespaceLink(link);
+      const inode = read(`ns/${n}`, () => readNamespaceInode(src, pid, n));
       if (inode !== null) namespaces[n] = inode;
     }
     const cmdBuf = read('cmdline', () => src.readBytes(`${pid}/cmdline`, PROC_READ_CAP));

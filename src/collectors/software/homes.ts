@@ -1,7 +1,7 @@
 import { userHomes, type UserHome } from '../../host/homes.js';
 import type { CollectContext } from '../types.js';
 
-/** The user homes of the host, looked up once per refresh and shared by a collector's walks. */
+/** The user homes of the host (passwd entries with a home directory), read from the host on every call. */
 export async function homesOf(ctx: CollectContext): Promise<UserHome[]> {
   return userHomes(ctx.fs);
 }
@@ -22,8 +22,8 @@ export async function subdirs(ctx: CollectContext, path: string): Promise<string
   return out;
 }
 
-/** Directories never worth descending into while looking for environments. */
-const SKIP = new Set(['node_modules', '.git', '.cache', '.npm', '__pycache__', 'site-packages', 'dist-packages', '.local/share/Trash', 'proc', 'sys']);
+/** Names of directories never worth descending into while looking for environments (matched at any depth). */
+const SKIP = new Set(['node_modules', '.git', '.cache', '.npm', '__pycache__', 'site-packages', 'dist-packages', 'Trash', 'proc', 'sys']);
 
 /**
  * Breadth-first search below `roots` for directories holding `marker` (pyvenv.cfg),

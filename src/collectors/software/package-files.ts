@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { isNotFound } from '../../host/hostfs.js';
 import { mapLimit } from '../../util/concurrency.js';
-import { BufferPool, hashFile, HASH_ALGORITHMS, type HashAlgorithm } from '../files/hash-file.js';
+import { BufferPool, hashFile, HASH_ALGORITHMS, type HashAlgorithm } from '../../host/hash-file.js';
 import type { CollectContext, FactRow, FactTable } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parseApkFiles, parseDiversions, parseDpkgConffiles, parseMd5sums, parseRpmFiles, type PackagedFile } from './package-files.parse.js';

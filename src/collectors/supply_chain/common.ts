@@ -2,6 +2,7 @@ import type { FactRow, FactTable, TableSpec } from '../types.js';
 import type { HostFs } from '../../host/hostfs.js';
 import { userHomes } from '../../host/homes.js';
 import { redactUrl } from '../../util/redact.js';
+import { uniqueRows as uniqueBy } from '../toolkit/rows.js';
 
 /** The scheme of a URL, lower-cased ("" for a local path). */
 export function urlScheme(url: string): string {
@@ -99,6 +100,11 @@ export function summaryRow(manager: string, rows: FactRow[], extra: FactRow = {}
 
 export const SOURCE_KEY = ['file', 'name', 'type', 'url'];
 
+/** Drops sources listed twice (same file, name, type and URL): the first one wins. */
+export function uniqueRows(rows: FactRow[], key: string[] = SOURCE_KEY): FactRow[] {
+  return uniqueBy(rows, key);
+}
+
 /** The two tables every supply-chain collector declares. */
 export function sourceTables(manager: string, what: string): TableSpec[] {
   return [
@@ -110,17 +116,6 @@ export function sourceTables(manager: string, what: string): TableSpec[] {
     },
     { name: `${manager}_source_summary`, key: ['manager'], description: `Counts of ${what}.` },
   ];
-}
-
-/** Drops rows whose key repeats (the same source listed twice): the first one wins. */
-export function uniqueRows(rows: FactRow[], key: string[] = SOURCE_KEY): FactRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const k = key.map((c) => String(r[c] ?? '')).join('\u0000');
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { readValue } from './common.js';
 import { flagsOnAllCpus, parseCpuinfo, SECURITY_FLAGS, vulnerabilityStatus } from './cpu.parse.js';
-import { CPU_MODES, parseProcStat, USER_HZ } from './proc-stat.parse.js';
+import { CPU_MODES, parseProcStat, USER_HZ } from '../../host/procfs/stat.parse.js';
 
 const VULNERABILITIES = '/sys/devices/system/cpu/vulnerabilities';
 const SMT = '/sys/devices/system/cpu/smt';

@@ -2,7 +2,7 @@ import { HostFsError, isNotFound, type HostFs } from '../../host/hostfs.js';
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
 import { readBlockHeader } from './block-header.js';
 import { devPath, parseCryptUuid, parseLuksHeader, type CryptMapping } from './disk-encryption.parse.js';
-import { readMountTable } from './mount-table.js';
+import { readMountTable } from '../../host/procfs/mount-table.js';
 
 /** Enough for the LUKS1 header with its key slots and the LUKS2 binary header. */
 const HEADER_BYTES = 4096;

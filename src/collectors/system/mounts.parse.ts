@@ -1,40 +1,8 @@
-import { contentLines, decodeOctalEscapes } from './config-files.js';
+import { decodeOctalEscapes } from '../../host/procfs/octal.js';
+import { normalizeMountpoint, type MountEntry } from '../../host/procfs/mounts.parse.js';
+import { contentLines } from './config-files.js';
 
 type OnBad = (line: number, reason: string) => void;
-
-export interface MountEntry {
-  device: string;
-  mountpoint: string;
-  fstype: string;
-  options: string[];
-}
-
-/** Trailing slashes do not make another mount point ("/mnt/data/" is "/mnt/data"). */
-export function normalizeMountpoint(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, '') || '/' : p;
-}
-
-/** Parses /proc/<pid>/mounts (fstab format, fields octal-escaped), in mount order. */
-export function parseMounts(text: string, onBad?: OnBad): MountEntry[] {
-  const out: MountEntry[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const f = line.trim().split(/\s+/);
-    if (f.length < 4 || !f[1]!.startsWith('/')) {
-      onBad?.(i + 1, 'expected "device mountpoint fstype options …"');
-      continue;
-    }
-    out.push({
-      device: decodeOctalEscapes(f[0]!),
-      mountpoint: normalizeMountpoint(decodeOctalEscapes(f[1]!)),
-      fstype: f[2]!,
-      options: f[3]!.split(','),
-    });
-  }
-  return out;
-}
 
 export type SpecType = 'uuid' | 'label' | 'partuuid' | 'partlabel' | 'path' | 'network' | 'other';
 

@@ -1,6 +1,6 @@
 import type { HostFs } from '../../host/hostfs.js';
 import { defineCollector, MINUTE, SECOND, type FactRow } from '../types.js';
-import { readMountTable } from './mount-table.js';
+import { readMountTable } from '../../host/procfs/mount-table.js';
 import { joinMounts, parseFstab, parseSwaps, securityOptions, type FstabEntry } from './mounts.parse.js';
 
 const FSTAB = '/etc/fstab';

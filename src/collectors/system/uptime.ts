@@ -1,7 +1,7 @@
 import { isNotFound, type HostFs } from '../../host/hostfs.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { readValue } from './common.js';
-import { parseProcStat } from './proc-stat.parse.js';
+import { parseProcStat } from '../../host/procfs/stat.parse.js';
 import { parseLoadavg, parseUptime, zoneOfLocaltimeLink } from './uptime.parse.js';
 
 /** The configured time zone: the /etc/localtime link (systemd, Debian), else /etc/timezone. */

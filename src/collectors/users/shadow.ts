@@ -1,3 +1,4 @@
+import { daysToSeconds } from '../../util/duration.js';
 import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { parseShadow } from './shadow.parse.js';
@@ -35,6 +36,8 @@ export const shadow = defineCollector({
         must_change: e.mustChange,
         min_age_days: e.minDays,
         max_age_days: e.maxDays,
+        min_age_seconds: daysToSeconds(e.minDays),
+        max_age_seconds: daysToSeconds(e.maxDays),
         never_expires: e.maxDays === null || e.maxDays >= NO_MAX_AGE,
         warn_days: e.warnDays,
         inactive_days: e.inactiveDays,

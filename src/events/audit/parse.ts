@@ -15,7 +15,7 @@ export interface AuditRecord {
 }
 
 const HEADER = /^(?:node=\S+ )?type=(\S+) msg=audit\((\d+)\.(\d{3}):(\d+)\):\s?(.*)$/s;
-const FIELD = /([A-Za-z0-9_\[\]-]+)=("[^"]*"|'[^']*'|\{[^}]*\}|\S+)/g;
+const FIELD = /([A-Za-z0-9_[\]-]+)=("[^"]*"|'[^']*'|\{[^}]*\}|\S+)/g;
 
 function unquote(v: string): string {
   if (v.length >= 2 && ((v[0] === '"' && v.endsWith('"')) || (v[0] === "'" && v.endsWith("'")))) return v.slice(1, -1);

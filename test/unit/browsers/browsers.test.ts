@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumExtensions } from '../../../src/collectors/browsers/chromium-extensions.js';
@@ -7,14 +7,9 @@ import { firefoxAddons } from '../../../src/collectors/browsers/firefox-addons.j
 import { parseExtensionsJson, parseProfilesIni } from '../../../src/collectors/browsers/firefox.parse.js';
 import { isAllSitesPattern, riskyPermissions } from '../../../src/collectors/browsers/permissions.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { put } from '../../support/host-root.js';
 
 const HOST_A = fixturePath('host-a');
-
-function put(root: string, file: string, content: string) {
-  const p = path.join(root, file);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-}
 
 describe('permission checks', () => {
   it('all-sites patterns and risky APIs', () => {

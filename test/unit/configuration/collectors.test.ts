@@ -1,22 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configurationCollectors } from '../../../src/collectors/configuration/index.js';
 import type { CollectorSpec } from '../../../src/collectors/types.js';
-import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { collectOnce, fixturePath } from '../../helpers.js';
+import { hostRoot as host } from '../../support/host-root.js';
 
 const HOST_A = fixturePath('host-a');
 const byName = (n: string): CollectorSpec => configurationCollectors.find((c) => c.name === n)!;
-
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-cfg-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
 
 describe('configuration collectors on host-a', () => {
   it.each(configurationCollectors.map((c) => c.name))('%s succeeds with rows', async (name) => {
@@ -53,7 +45,8 @@ describe('configuration collectors on host-a', () => {
 
   it('login_defs exports aging, umask and method as gauges', async () => {
     const r = await collectOnce(byName('login_defs'), HOST_A);
-    expect(r.samples).toContain('hostbaseline_login_defs_pass_max_days 99999');
+    expect(r.samples).toContain('hostbaseline_login_defs_pass_max_age_seconds 8639913600'); // 99999 days
+    expect(r.samples).toContain('hostbaseline_login_defs_pass_warn_age_seconds 604800'); // 7 days
     expect(r.samples).toContain('hostbaseline_login_defs_umask 18');
     expect(r.samples).toContain('hostbaseline_login_defs_encrypt_method_info{encrypt_method="SHA512"} 1');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { garbage, GARBAGE_SEEDS } from '../../support/garbage.js';
 import { contentLines, sha256 } from '../../../src/collectors/configuration/common.js';
 import { parseShellVars, riskySettings, weakCmdlineWords } from '../../../src/collectors/configuration/etc-defaults.parse.js';
 import { isIpAddress, isSensitiveHostname, parseHosts } from '../../../src/collectors/configuration/etc-hosts.parse.js';
@@ -22,17 +23,6 @@ import {
 function bad() {
   const lines: number[] = [];
   return { lines, onBad: (line: number) => lines.push(line) };
-}
-
-/** Random bytes as text: no parser may throw on it. */
-function garbage(n = 4096): string {
-  let s = '';
-  let x = 12345;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    s += String.fromCharCode(x % 256);
-  }
-  return s;
 }
 
 describe('common', () => {
@@ -233,25 +223,42 @@ describe('server config risks', () => {
   });
 });
 
-describe('garbage never throws', () => {
-  const g = garbage();
-  it.each([
-    ['hosts', () => parseHosts(g)],
-    ['services', () => parseServices(g)],
-    ['protocols', () => parseProtocols(g)],
-    ['shells', () => parseShells(g)],
-    ['ld.so.conf', () => parseLdSoConf(g)],
-    ['login.defs', () => parseLoginDefs(g)],
-    ['fstab', () => parseFstab(g)],
-    ['resolv.conf', () => parseResolvConf(g)],
-    ['shell vars', () => parseShellVars(g)],
-    ['access.conf', () => parseAccessConf(g)],
-    ['pwquality', () => parsePwquality(g)],
-    ['redis', () => redisRisks(g)],
-    ['pg_hba', () => pgHbaRisks(g)],
-    ['mysql', () => mysqlRisks(g)],
-    ['nginx', () => nginxRisks(g)],
-    ['apache', () => apacheRisks(g)],
-    ['rabbitmq', () => rabbitmqRisks(g)],
-  ])('%s', (_, f) => expect(f).not.toThrow());
+describe('garbage never throws, and is reported', () => {
+  type Parse = (g: string, onBad: (line: number, reason: string) => void) => unknown;
+  it.each<[string, Parse]>([
+    ['hosts', (g, b) => parseHosts(g, b)],
+    ['services', (g, b) => parseServices(g, b)],
+    ['protocols', (g, b) => parseProtocols(g, b)],
+    ['shells', (g, b) => parseShells(g, b)],
+    ['ld.so.conf', (g, b) => parseLdSoConf(g, b)],
+    ['login.defs', (g, b) => parseLoginDefs(g, b)],
+    ['fstab', (g, b) => parseFstab(g, b)],
+    ['resolv.conf', (g, b) => parseResolvConf(g, b)],
+    ['access.conf', (g, b) => parseAccessConf(g, b)],
+    ['pwquality', (g, b) => parsePwquality(g, b)],
+  ])('%s', (_, parse) => {
+    for (const seed of GARBAGE_SEEDS) {
+      const bad: string[] = [];
+      expect(() => parse(garbage(seed), (line, reason) => bad.push(`${line}: ${reason}`))).not.toThrow();
+      expect(bad.length, `seed ${seed}`).toBeGreaterThan(0);
+      expect(bad.every((b) => /^\d+: \S/.test(b)), `seed ${seed}: every report has a line and a reason`).toBe(true);
+    }
+  });
+  it('shell vars: shell code is legal there, so garbage is no error, but only KEY=value lines become settings', () => {
+    for (const seed of GARBAGE_SEEDS) {
+      const vars = parseShellVars(garbage(seed));
+      expect([...vars.keys()].every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)), `seed ${seed}`).toBe(true);
+    }
+  });
+  // Risk checks have no error channel: garbage sets no known directive, so the risks are those of an empty file.
+  it.each<[string, (g: string) => string[]]>([
+    ['redis', redisRisks],
+    ['pg_hba', pgHbaRisks],
+    ['mysql', mysqlRisks],
+    ['nginx', nginxRisks],
+    ['apache', apacheRisks],
+    ['rabbitmq', rabbitmqRisks],
+  ])('%s risks', (_, risks) => {
+    for (const seed of GARBAGE_SEEDS) expect(risks(garbage(seed)), `seed ${seed}`).toEqual(risks(''));
+  });
 });

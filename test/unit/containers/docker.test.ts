@@ -71,7 +71,8 @@ describe('docker collector against a bad engine', () => {
   });
 
   it('garbage instead of JSON is a failure that names the endpoint', async () => {
-    const garbage = recordedEngine({ info: async () => '<html>proxy error</html>' });
+    // An engine (or a proxy in front of it) may answer anything at all.
+    const garbage = recordedEngine({ info: async () => '<html>proxy error</html>' as never });
     const { state } = await collectOnce(withEngine(garbage), root, { options: { host: 'unix:///garbage.sock' } });
     expect(state.success).toBe(false);
     expect(state.lastError).toContain('unix:///garbage.sock');
@@ -120,7 +121,7 @@ describe('never starts dockerd', () => {
 
 describe('docker parsers', () => {
   it('a read-only, unprivileged container under userns-remap has no risk', () => {
-    const inspect = { Id: 'x', HostConfig: { ReadonlyRootfs: true, NetworkMode: 'bridge', CapAdd: [] }, Mounts: [{ Type: 'volume', Source: '/var/lib/docker/volumes/v/_data' }] };
+    const inspect = { Id: 'x', HostConfig: { ReadonlyRootfs: true, NetworkMode: 'bridge', CapAdd: [] }, Mounts: [{ Type: 'volume' as const, Source: '/var/lib/docker/volumes/v/_data' }] };
     expect(riskReasons(inspect, true)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockDevices } from '../../../src/collectors/devices/block-devices.js';
@@ -12,14 +12,9 @@ import { pciDevices } from '../../../src/collectors/devices/pci-devices.js';
 import { parseMdstat } from '../../../src/collectors/devices/software-raid.parse.js';
 import { softwareRaid } from '../../../src/collectors/devices/software-raid.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { put } from '../../support/host-root.js';
 
 const HOST_A = fixturePath('host-a');
-
-function put(root: string, file: string, content: string | Buffer) {
-  const p = path.join(root, file);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-}
 
 describe('/proc/mdstat parser', () => {
   it('reads levels, members, [n/m] [UU_] and recovery progress', () => {

@@ -86,7 +86,7 @@ describe('smart', () => {
     expect(r.state.success).toBe(true);
     expect(calls[1]).toEqual(['-H', '-i', '-A', '--json', '-d', 'sat', '/dev/sda']);
     const rows = new Map(r.tables.smart_devices!.map((d) => [d.device, d]));
-    expect(rows.get('/dev/sda')).toMatchObject({ health: 'passed', temperature_celsius: 31, power_on_hours: 21543, reallocated_sectors: 0, capacity_bytes: 500107862016 });
+    expect(rows.get('/dev/sda')).toMatchObject({ health: 'passed', temperature_celsius: 31, power_on_hours: 21543, power_on_seconds: 21543 * 3600, reallocated_sectors: 0, capacity_bytes: 500107862016 });
     expect(rows.get('/dev/nvme0')).toMatchObject({ health: 'passed', percentage_used: 3, media_errors: 0, temperature_celsius: 38 });
     expect(rows.get('/dev/sdb')).toMatchObject({ health: 'failed', failing: true, reallocated_sectors: 1832, pending_sectors: 24, exit_status: 24 });
     expect(r.samples).toContain('hostbaseline_smart_devices_failing 1');

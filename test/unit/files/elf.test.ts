@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MAX_READ, bufferSource, type ByteSource } from '../../../src/collectors/files/byte-source.js';
+import { MAX_READ, bufferSource, type ByteSource } from '../../../src/host/byte-source.js';
 import { parseElf } from '../../../src/collectors/files/elf.parse.js';
 
 const LS = readFileSync('/bin/ls');

@@ -9,8 +9,8 @@ import { fileTypeOf } from '../../../src/collectors/files/magic.parse.js';
 import { expandGlob, globToRegExp } from '../../../src/collectors/files/glob.js';
 import { HostFs } from '../../../src/host/hostfs.js';
 import { open } from 'node:fs/promises';
-import { MAX_READ } from '../../../src/collectors/files/byte-source.js';
-import { fileHandleSource } from '../../../src/collectors/files/hash-file.js';
+import { MAX_READ } from '../../../src/host/byte-source.js';
+import { fileHandleSource } from '../../../src/host/hash-file.js';
 import { schedulerFor, collectOnce, fixturePath, tempDir } from '../../helpers.js';
 
 const sha = (s: string | Buffer, a = 'sha256') => createHash(a).update(s).digest('hex');

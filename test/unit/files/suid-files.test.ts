@@ -2,7 +2,8 @@ import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMounts, suidCapableMounts } from '../../../src/collectors/files/mounts.parse.js';
+import { suidCapableMounts } from '../../../src/collectors/files/mounts.parse.js';
+import { parseMounts } from '../../../src/host/procfs/mounts.parse.js';
 import { suidFiles } from '../../../src/collectors/files/suid-files.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
 
@@ -15,7 +16,7 @@ describe('mounts', () => {
       (l) => bad.push(l),
     );
     expect(bad).toEqual([6]);
-    expect(suidCapableMounts(m).map((x) => x.mountPoint)).toEqual(['/', '/data disk']);
+    expect(suidCapableMounts(m).map((x) => x.mountpoint)).toEqual(['/', '/data disk']);
   });
 });
 

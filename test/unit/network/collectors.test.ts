@@ -38,14 +38,20 @@ describe('listening_ports on host-a', () => {
     expect(rows.some((r) => r.port === 41000)).toBe(false); // a connected UDP socket does not listen
     expect(tables.unix_listening!.map((r) => r.path)).toContain('/run/systemd/private');
     expect(tables.unix_listening!.map((r) => r.path)).not.toContain('/run/systemd/journal/socket'); // datagram
-    expect(samples).toContain('hostbaseline_tcp_established_connections{remote_port="443"} 2');
+    expect(samples).toContain('hostbaseline_tcp_established_connections{direction="outbound"} 2');
   });
-  it('caps established connections by remote port', async () => {
-    const { tables } = await collectOnce(listeningPorts, HOST_A, { options: { top_remote_ports: 1 } });
-    expect(tables.established_by_remote_port).toEqual([
-      { remote_port: '443', count: 2 },
-      { remote_port: 'other', count: 2 },
+  it('counts established connections by direction and listening port, never by the peer\'s ephemeral port', async () => {
+    const { tables, samples } = await collectOnce(listeningPorts, HOST_A);
+    // ssh from 203.0.113.9:51544 on the host, http from 172.17.0.1:55012 in nginx's namespace; two to :443 out.
+    expect(tables.established_connections).toEqual([
+      { direction: 'inbound', count: 2 },
+      { direction: 'outbound', count: 2 },
     ]);
+    expect(tables.established_inbound).toEqual([
+      { port: 22, count: 1 },
+      { port: 80, count: 1 },
+    ]);
+    expect(samples).not.toMatch(/51544|55012/);
   });
 });
 

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } f
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exeHashCache } from '../../../src/collectors/processes/exe-hash.js';
-import type { ProcSource } from '../../../src/collectors/processes/proc-source.js';
+import type { ProcSource } from '../../../src/host/procfs/proc-source.js';
 import { processes } from '../../../src/collectors/processes/processes.js';
 import { DetailsCache, readProcess } from '../../../src/collectors/processes/procfs.js';
 import type { CollectContext, FactRow, FactTable } from '../../../src/collectors/types.js';

@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseCgroup } from '../../../src/collectors/processes/cgroup.parse.js';
 import {
-  classifyFd,
   formatCmdline,
   isTmpExec,
-  parseBootTime,
   parseChildren,
   parseEnvironNames,
-  parseExeLink,
   parseLimits,
   parseMaps,
-  parseNamespaceLink,
-  parseStat,
   parseStatus,
   stateName,
 } from '../../../src/collectors/processes/processes.parse.js';
+import { classifyFd, parseExeLink, parseNamespaceLink } from '../../../src/host/procfs/links.parse.js';
+import { parsePidStat as parseStat } from '../../../src/host/procfs/pid-stat.parse.js';
+import { parseProcStat } from '../../../src/host/procfs/stat.parse.js';
 
 const STAT = '1234 (my (odd) name) S 1 1234 1234 0 -1 4194560 1200 0 10 0 25 12 0 0 20 0 3 0 98765 23456768 1520 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
 
@@ -106,7 +104,7 @@ describe('small parsers', () => {
     expect(parseNamespaceLink('garbage')).toBeNull();
     expect(parseExeLink('/usr/bin/x (deleted)')).toEqual({ path: '/usr/bin/x', deleted: true });
     expect(parseExeLink('/usr/bin/x')).toEqual({ path: '/usr/bin/x', deleted: false });
-    expect(parseBootTime('cpu 1 2\nbtime 1768391877\n')).toBe(1768391877);
+    expect(parseProcStat('cpu 1 2 3 4\nbtime 1768391877\n').btime).toBe(1768391877);
     expect(parseChildren('12 34 \n')).toEqual([12, 34]);
     expect(isTmpExec('/dev/shm/x')).toBe(true);
     expect(isTmpExec('/tmpfoo/x')).toBe(false);

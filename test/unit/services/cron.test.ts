@@ -6,6 +6,7 @@ import { cron } from '../../../src/collectors/services/cron.js';
 import { parseCrontab } from '../../../src/collectors/services/cron.parse.js';
 import { commandExecutable, sha256Hex } from '../../../src/collectors/services/common.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { garbage, GARBAGE_SEEDS } from '../../support/garbage.js';
 
 describe('parseCrontab', () => {
   it('reads system lines with a user, nicknames, and skips environment lines and comments', () => {
@@ -29,8 +30,15 @@ describe('parseCrontab', () => {
     expect(parseCrontab('0 0 * * * root\n', true, (l) => bad.push(l))).toEqual([]);
     expect(bad).toEqual([1]);
   });
-  it('garbage does not throw', () => {
-    expect(() => parseCrontab('\u0000\u0001 garbage\n@\n* * * * *', false, () => {})).not.toThrow();
+  it('garbage does not throw, and every bad line is reported', () => {
+    const bad: number[] = [];
+    expect(parseCrontab('\u0000\u0001 garbage\n@\n* * * * *', false, (l) => bad.push(l))).toEqual([]);
+    expect(bad).toEqual([1, 2, 3]);
+    for (const seed of GARBAGE_SEEDS) {
+      const lines: number[] = [];
+      expect(() => parseCrontab(garbage(seed), true, (l) => lines.push(l))).not.toThrow();
+      expect(lines.length, `seed ${seed}`).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { parseRepoFile } from '../../../src/collectors/supply_chain/repo-file.pa
 import { supplyChainCollectors } from '../../../src/collectors/supply_chain/index.js';
 import type { CollectorSpec } from '../../../src/collectors/types.js';
 import { collectOnce, tempDir } from '../../helpers.js';
+import { garbage, GARBAGE_SEEDS } from '../../support/garbage.js';
 
 /** The main file each collector reads (a user home file for pip/npm needs a passwd entry). */
 const MAIN_FILE: [string, string][] = [
@@ -36,6 +37,9 @@ const MAIN_FILE: [string, string][] = [
   ['server_configs', 'etc/redis/redis.conf'],
 ];
 
+/** Collectors whose files have no malformed line: shell code is legal in /etc/default, server configs are only searched for known directives. */
+const NO_ERROR_CHANNEL = new Set(['etc_defaults', 'server_configs']);
+
 const ALL = [...supplyChainCollectors, ...configurationCollectors];
 const spec = (n: string): CollectorSpec => ALL.find((c) => c.name === n)!;
 
@@ -44,17 +48,6 @@ function rootWith(file: string, content: string | null): string {
   mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   if (content !== null) writeFileSync(path.join(root, file), content);
   return root;
-}
-
-/** Deterministic random bytes decoded as UTF-8 (invalid sequences included). */
-function garbage(n = 8192): string {
-  const b = Buffer.alloc(n);
-  let x = 987654321;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    b[i] = x & 0xff;
-  }
-  return b.toString('utf8');
 }
 
 describe('every supply-chain and configuration collector, bad input', () => {
@@ -68,9 +61,22 @@ describe('every supply-chain and configuration collector, bad input', () => {
     expect(r.state.lastError).toContain(`/${file}: file too large`);
   });
 
-  it.each(MAIN_FILE)('%s: random bytes in %s never crash it', async (name, file) => {
-    const r = await collectOnce(spec(name), rootWith(file, garbage()));
-    expect(r.state.lastError).toBeNull();
+  it.each(MAIN_FILE)('%s: random bytes in %s never crash it and are reported', async (name, file) => {
+    for (const seed of GARBAGE_SEEDS) {
+      const r = await collectOnce(spec(name), rootWith(file, garbage(seed)));
+      expect(r.state.lastError, `seed ${seed}`).toBeNull();
+      if (!NO_ERROR_CHANNEL.has(name)) {
+        // Nothing vanishes silently: bad lines are counted as parse errors (rows may come from lines that happen to parse).
+        expect(r.state.parseErrorsTotal, `seed ${seed}: parse errors`).toBeGreaterThan(0);
+        continue;
+      }
+      // Files where any line is legal (shell code) or only known directives count: the file is
+      // reported, and garbage changes no risk against an empty file.
+      const empty = await collectOnce(spec(name), rootWith(file, ''));
+      const files = Object.entries(r.tables).find(([t]) => t.endsWith('_files'))![1];
+      expect(files.map((f) => f.path), `seed ${seed}`).toEqual([`/${file}`]);
+      for (const [t, rows] of Object.entries(r.tables)) if (t.endsWith('_risks')) expect(rows, `seed ${seed}: ${t}`).toEqual(empty.tables[t]);
+    }
   });
 
   it.each(MAIN_FILE)('%s: a symlink loop at %s fails with the reason', async (name, file) => {
@@ -83,17 +89,26 @@ describe('every supply-chain and configuration collector, bad input', () => {
   });
 });
 
-describe('supply-chain parsers never throw on garbage', () => {
-  const g = garbage();
-  it.each([
-    ['apt one-line', () => parseOneLineSources(g)],
-    ['apt deb822', () => parseDeb822Sources(g)],
-    ['repo file', () => parseRepoFile(g)],
-    ['pacman.conf', () => parsePacmanConf(g)],
-    ['mirrorlist', () => parseMirrorlist(g)],
-    ['apk', () => parseApkRepositories(g)],
-    ['portage', () => mergeReposConf(new Map(), g)],
-    ['pip', () => parsePipConf(g)],
-    ['npm', () => parseNpmrc(g)],
-  ])('%s', (_, f) => expect(f).not.toThrow());
+describe('supply-chain parsers never throw on garbage, and report it', () => {
+  type Parse = (g: string, onBad: (line: number, reason: string) => void) => unknown;
+  it.each<[string, Parse]>([
+    ['apt one-line', (g, b) => parseOneLineSources(g, b)],
+    ['apt deb822', (g, b) => parseDeb822Sources(g, b)],
+    ['repo file', (g, b) => parseRepoFile(g, b)],
+    ['pacman.conf', (g, b) => parsePacmanConf(g, b)],
+    ['apk', (g, b) => parseApkRepositories(g, b)],
+    ['portage', (g, b) => mergeReposConf(new Map(), g, b)],
+    ['pip', (g, b) => parsePipConf(g, b)],
+    ['npm', (g, b) => parseNpmrc(g, b)],
+  ])('%s', (_, parse) => {
+    for (const seed of GARBAGE_SEEDS) {
+      const bad: string[] = [];
+      expect(() => parse(garbage(seed), (line, reason) => bad.push(`${line}: ${reason}`))).not.toThrow();
+      expect(bad.length, `seed ${seed}`).toBeGreaterThan(0);
+      expect(bad.every((b) => /^\d+: \S/.test(b)), `seed ${seed}: every report has a line and a reason`).toBe(true);
+    }
+  });
+  it('mirrorlist (no error channel: only Server = lines count) keeps nothing from garbage', () => {
+    for (const seed of GARBAGE_SEEDS) expect(parseMirrorlist(garbage(seed))).toEqual([]);
+  });
 });

@@ -1,23 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { supplyChainCollectors } from '../../../src/collectors/supply_chain/index.js';
 import type { CollectorSpec } from '../../../src/collectors/types.js';
-import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { collectOnce, fixturePath } from '../../helpers.js';
+import { hostRoot as host } from '../../support/host-root.js';
 
 const HOST_A = fixturePath('host-a');
 const byName = (n: string): CollectorSpec => supplyChainCollectors.find((c) => c.name === n)!;
-
-/** A scratch host root with the given files (path → content). */
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-sc-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
 
 describe('supply chain collectors on host-a', () => {
   it.each(supplyChainCollectors.map((c) => c.name))('%s succeeds with sources and a summary', async (name) => {

@@ -1,18 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../../helpers.js';
 
-/** A host root holding the given files (host path → content). */
-export function hostRoot(files: Record<string, string | Buffer>): string {
-  const root = tempDir('hb-system-');
-  for (const [file, content] of Object.entries(files)) {
-    const p = path.join(root, file);
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, content);
-  }
-  return root;
-}
+export { hostRoot } from '../../support/host-root.js';
 
 /** A root where `file` is a directory. */
 export function rootWithDirAt(file: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStat } from '../../../src/collectors/system/proc-stat.parse.js';
+import { parseProcStat } from '../../../src/host/procfs/stat.parse.js';
 import { uptime } from '../../../src/collectors/system/uptime.js';
 import { parseLoadavg, parseUptime, zoneOfLocaltimeLink } from '../../../src/collectors/system/uptime.parse.js';
 import { collectOnce, fixturePath, FIXTURE_TIME } from '../../helpers.js';

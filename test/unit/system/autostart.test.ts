@@ -5,15 +5,7 @@ import { autostart } from '../../../src/collectors/system/autostart.js';
 import { desktopBool, execProgram, parseDesktopEntry, parseRcLink } from '../../../src/collectors/system/autostart.parse.js';
 import { sha256Hex } from '../../../src/collectors/system/config-files.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
-
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-autostart-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
+import { hostRoot as host } from '../../support/host-root.js';
 
 describe('autostart parsers', () => {
   it('reads the Desktop Entry group only, unlocalized keys, first value wins', () => {

@@ -1,10 +1,12 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mounts } from '../../../src/collectors/system/mounts.js';
-import { isRuntimeMount, joinMounts, parseFstab, parseMounts } from '../../../src/collectors/system/mounts.parse.js';
-import { decodeOctalEscapes } from '../../../src/collectors/system/config-files.js';
+import { isRuntimeMount, joinMounts, parseFstab } from '../../../src/collectors/system/mounts.parse.js';
+import { parseMounts } from '../../../src/host/procfs/mounts.parse.js';
+import { decodeOctalEscapes } from '../../../src/host/procfs/octal.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { hostRoot as host } from '../../support/host-root.js';
 
 /** /proc/1/mounts as captured on the development VM (a sandbox with an "UNCONFIGURED" fstab). */
 const CAPTURED_PROC_1_MOUNTS = `proc /proc proc rw,relatime 0 0
@@ -20,15 +22,6 @@ tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0
 cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0
 cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0
 `;
-
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-mounts-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
 
 describe('parseMounts', () => {
   it('reads the captured table of this machine, stacked mounts included', () => {

@@ -1,19 +1,11 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskEncryption } from '../../../src/collectors/system/disk-encryption.js';
 import { devPath, parseCryptUuid, parseLuksHeader } from '../../../src/collectors/system/disk-encryption.parse.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
-
-function host(files: Record<string, string | Buffer>): string {
-  const root = tempDir('hb-crypt-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
+import { hostRoot as host } from '../../support/host-root.js';
 
 function luks2(uuid: string, label = ''): Buffer {
   const b = Buffer.alloc(4096);

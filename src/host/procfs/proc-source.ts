@@ -1,5 +1,5 @@
 import { closeSync, constants as C, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
-import { HostFsError, type HostFs, type HostFsErrorCode } from '../../host/hostfs.js';
+import { HostFsError, type HostFs, type HostFsErrorCode } from '../hostfs.js';
 
 /**
  * Reads of /proc/<pid>/… files, relative to the host's procfs ("123/stat").

@@ -1,9 +1,10 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../../src/collectors/system/limits.js';
 import { parseLimitsConf, parseProcLimits } from '../../../src/collectors/system/limits.parse.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
+import { hostRoot as host } from '../../support/host-root.js';
 
 /** /proc/1/limits as captured on the development VM. */
 const CAPTURED_PROC_1_LIMITS = `Limit                     Soft Limit           Hard Limit           Units     
@@ -24,15 +25,6 @@ Max nice priority         0                    0
 Max realtime priority     0                    0                    
 Max realtime timeout      unlimited            unlimited            us        
 `;
-
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-limits-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
 
 describe('parseProcLimits', () => {
   it('reads the captured table of this machine', () => {

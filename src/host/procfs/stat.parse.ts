@@ -1,4 +1,7 @@
-import { parseCount } from './common.js';
+/** A non-negative decimal counter, or null. */
+function parseCount(s: string | undefined): number | null {
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : null;
+}
 
 /** Column names of the `cpu` lines of /proc/stat, in order (proc(5)). */
 export const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guest_nice'] as const;
@@ -10,7 +13,8 @@ export type CpuMode = (typeof CPU_MODES)[number];
  */
 export const USER_HZ = 100;
 
-export interface ProcStat {
+/** The system-wide counters of /proc/stat (not /proc/<pid>/stat: that is PidStat). */
+export interface SystemStat {
   /** Jiffies per mode, summed over all CPUs (the `cpu ` line); modes the kernel does not print are absent. */
   cpu: Partial<Record<CpuMode, number>>;
   /** Per-CPU lines seen (`cpu0`, `cpu1`, …). */
@@ -23,8 +27,8 @@ export interface ProcStat {
 }
 
 /** Parses the lines of /proc/stat this exporter uses; unknown lines are ignored, bad known lines reported. */
-export function parseProcStat(text: string, onBadLine?: (line: number, reason: string) => void): ProcStat {
-  const out: ProcStat = { cpu: {}, cpuLines: 0, btime: null, processes: null, procsRunning: null, procsBlocked: null, ctxt: null };
+export function parseProcStat(text: string, onBadLine?: (line: number, reason: string) => void): SystemStat {
+  const out: SystemStat = { cpu: {}, cpuLines: 0, btime: null, processes: null, procsRunning: null, procsBlocked: null, ctxt: null };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const f = lines[i]!.trim().split(/\s+/);

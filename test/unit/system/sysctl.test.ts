@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sysctl } from '../../../src/collectors/system/sysctl.js';
@@ -11,15 +11,7 @@ import {
   parseSysctlConf,
 } from '../../../src/collectors/system/sysctl.parse.js';
 import { collectOnce, fixturePath, tempDir } from '../../helpers.js';
-
-function host(files: Record<string, string>): string {
-  const root = tempDir('hb-sysctl-');
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
-    writeFileSync(path.join(root, p), text);
-  }
-  return root;
-}
+import { hostRoot as host } from '../../support/host-root.js';
 
 describe('sysctl keys', () => {
   it('reads dotted and slashed forms as sysctl.d(5) says', () => {
