@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { isNotFound, type HostFs } from '../host/hostfs.js';
+import { fsPath } from '../host/names.js';
 import type { Logger } from '../util/logger.js';
 
 const CHUNK = 256 * 1024;
@@ -150,7 +151,7 @@ export class FileFollower {
 
   private async statPath(): Promise<{ dev: number; ino: number } | null> {
     try {
-      const st = await fsp.stat(await this.o.fs.realPath(this.o.file));
+      const st = await fsp.stat(fsPath(await this.o.fs.realPath(this.o.file)));
       return { dev: st.dev, ino: st.ino };
     } catch (err) {
       if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -169,7 +170,7 @@ export class FileFollower {
     }
     let fh: fsp.FileHandle;
     try {
-      fh = await fsp.open(real, 'r');
+      fh = await fsp.open(fsPath(real), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.firstOpen = false);
       throw err;
@@ -201,7 +202,7 @@ export class FileFollower {
     for (const candidate of rotatedCandidates(this.o.file)) {
       let fh: fsp.FileHandle | null = null;
       try {
-        fh = await fsp.open(await this.o.fs.realPath(candidate), 'r');
+        fh = await fsp.open(fsPath(await this.o.fs.realPath(candidate)), 'r');
         const st = await fh.stat();
         if (st.ino !== saved.ino || st.dev !== saved.dev || st.size < saved.offset) continue;
         const keep = this.offset;
