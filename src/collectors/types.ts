@@ -55,6 +55,20 @@ export interface OptionSpec {
   help: string;
 }
 
+/**
+ * Bounds on how much of the host one refresh takes in, so work and memory never grow with
+ * a huge or hostile host (100,000 accounts, 100,000 processes). What a bound leaves out is
+ * reported through `CollectContext.capped`.
+ */
+export interface RowLimits {
+  /** Rows of one table, and items of one source listing (accounts, processes), at most. */
+  rows: number;
+  /** User home directories looked into by the per-user collectors, at most. */
+  homes: number;
+}
+
+export const DEFAULT_LIMITS: RowLimits = { rows: 10_000, homes: 1_000 };
+
 export interface CollectContext {
   fs: HostFs;
   clock: Clock;
@@ -69,6 +83,12 @@ export interface CollectContext {
   memo: Map<string, unknown>;
   /** A record that could not be parsed: counted and logged, the rest is kept. */
   parseError(source: string, reason: string): void;
+  limits: Readonly<RowLimits>;
+  /**
+   * A limit left items of `source` out: `kept` of `total` were used. Counted in
+   * hostbaseline_rows_capped_total and logged once per source and refresh.
+   */
+  capped(source: string, kept: number, total: number): void;
 }
 
 export interface CollectorSpec {

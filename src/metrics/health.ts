@@ -11,6 +11,7 @@ export function renderHealth(states: CollectorState[]): Map<string, string> {
     hostbaseline_collector_series: '',
     hostbaseline_series_dropped_total: '',
     hostbaseline_parse_errors_total: '',
+    hostbaseline_rows_capped_total: '',
   };
   const add = (family: string, collector: string, value: number) => {
     lines[family] += sampleLine(family, [['collector', collector]], value);
@@ -25,6 +26,7 @@ export function renderHealth(states: CollectorState[]): Map<string, string> {
     add('hostbaseline_collector_series', c, s.rendered?.series ?? 0);
     add('hostbaseline_series_dropped_total', c, s.droppedTotal);
     add('hostbaseline_parse_errors_total', c, s.parseErrorsTotal);
+    add('hostbaseline_rows_capped_total', c, s.cappedTotal);
   }
   return new Map(Object.entries(lines).filter(([, v]) => v !== ''));
 }

@@ -14,6 +14,7 @@ import { createCommandRunner } from '../../dist/host/commands.js';
 import { loadCatalog } from '../../dist/metrics/catalog.js';
 import { renderTables } from '../../dist/metrics/exposition.js';
 import { silentLogger } from '../../dist/util/logger.js';
+import { DEFAULT_LIMITS } from '../../dist/collectors/types.js';
 
 const DEB_PACKAGES = 5000;
 const RPM_PACKAGES = 2000;
@@ -35,6 +36,8 @@ function context(spec, root) {
       parseError() {
         parseErrors++;
       },
+      limits: DEFAULT_LIMITS,
+      capped() {},
     },
     errors: () => parseErrors,
   };

@@ -23,9 +23,17 @@ export const shadow = defineCollector({
     const seen = new Set<string>();
     const rows: FactRow[] = [];
     const states = new Map<string, FactRow>();
+    let accounts = 0;
     for (const e of entries) {
       if (seen.has(e.name)) continue;
       seen.add(e.name);
+      accounts++;
+      const k = `${e.state}\0${e.algorithm}`;
+      const s = states.get(k) ?? { state: e.state, algorithm: e.algorithm, accounts: 0 };
+      s.accounts = (s.accounts as number) + 1;
+      states.set(k, s);
+      // Counted above whatever the row limit; an account without a password always gets its row.
+      if (rows.length >= ctx.limits.rows && e.state !== 'empty') continue;
       rows.push({
         name: e.name,
         state: e.state,
@@ -40,11 +48,8 @@ export const shadow = defineCollector({
         inactive_days: e.inactiveDays,
         account_expire_seconds: e.expireSeconds,
       });
-      const k = `${e.state}\0${e.algorithm}`;
-      const s = states.get(k) ?? { state: e.state, algorithm: e.algorithm, accounts: 0 };
-      s.accounts = (s.accounts as number) + 1;
-      states.set(k, s);
     }
+    if (accounts > rows.length) ctx.capped('/etc/shadow', rows.length, accounts);
     return [
       { name: 'passwords', rows },
       { name: 'password_states', rows: [...states.values()] },
