@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Scheduler, type CollectorConfig, type CollectorState } from '../src/collectors/scheduler.js';
-import type { CollectorSpec, FactRow, OptionValue } from '../src/collectors/types.js';
+import type { CollectorSpec, FactRow, OptionValue, RowLimits } from '../src/collectors/types.js';
 import type { CommandResult, CommandRunner } from '../src/host/commands.js';
 import { HostFs } from '../src/host/hostfs.js';
 import { loadCatalog } from '../src/metrics/catalog.js';
@@ -48,6 +48,7 @@ export interface RunOptions {
   maxFileBytes?: number;
   timeout?: number;
   maxSeries?: number;
+  limits?: Partial<RowLimits>;
 }
 
 export function configFor(spec: CollectorSpec, o: RunOptions = {}): CollectorConfig {
@@ -78,6 +79,7 @@ export function schedulerFor(specs: CollectorSpec[], root: string, o: RunOptions
     log: o.log ?? memoryLogger(),
     commands: o.commands ?? fakeCommands(),
     random: () => 0,
+    ...(o.limits ? { limits: o.limits } : {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import { pushBounded } from '../util/bounded.js';
 import type { HostFs } from './hostfs.js';
 
 export interface PasswdEntry {
@@ -9,7 +10,7 @@ export interface PasswdEntry {
   shell: string;
 }
 
-/** Bounds a parse: at most `max` entries are kept (and any `keep` accepts beyond that). */
+/** Bounds a parse: at most `max` entries are kept, those `keep` accepts first (see pushBounded). */
 export interface EntryLimit<T> {
   max: number;
   /** Entries kept whatever the limit (uid 0 accounts: never hidden by a cap). */
@@ -47,7 +48,8 @@ export function parsePasswd(text: string, onBad?: (line: number, reason: string)
     }
     total++;
     const e = { name: f[0], uid: Number(f[2]), gid: Number(f[3]), gecos: f[4]!, home: f[5]!, shell: f[6]! };
-    if (!limit || out.length < limit.max || limit.keep?.(e)) out.push(e);
+    if (!limit) out.push(e);
+    else pushBounded(out, e, limit.max, limit.keep);
   }
   if (limit && total > out.length) limit.onCapped?.(out.length, total);
   return out;

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 /**
- * @param {{ users: number, pids: number, homes?: boolean, dir?: string }} o
+ * @param {{ users: number, pids: number, homes?: number, dir?: string }} o  homes: how many of
+ *   the accounts' home directories exist (all by default)
  * @returns {string} the host root
  */
 export function buildBigHost(o) {
@@ -20,8 +21,11 @@ export function buildBigHost(o) {
   for (let i = 0; i < o.users; i++) {
     passwd.push(`u${i}:x:${10000 + i}:100:User ${i}:/home/u${i}:/bin/bash`);
     shadow.push(`u${i}:!:20000:0:99999:7:::`);
-    if (o.homes !== false) mkdirSync(path.join(root, 'home', `u${i}`));
+    if (i < (o.homes ?? o.users)) mkdirSync(path.join(root, 'home', `u${i}`));
   }
+  // A second uid 0 account and an account without a password at the very end: a limit must not hide them.
+  passwd.push('toor:x:0:0:backdoor:/root:/bin/sh');
+  shadow.push('toor::20000:0:99999:7:::');
   writeFileSync(path.join(root, 'etc/passwd'), passwd.join('\n') + '\n');
   writeFileSync(path.join(root, 'etc/shadow'), shadow.join('\n') + '\n');
   writeFileSync(path.join(root, 'etc/group'), group.join('\n') + '\n');

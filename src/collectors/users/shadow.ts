@@ -1,6 +1,7 @@
 import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { parseShadow } from './shadow.parse.js';
+import { pushBounded } from '../../util/bounded.js';
 
 /** 99999 days is "never expires" in shadow(5) files written by useradd/passwd. */
 const NO_MAX_AGE = 99_999;
@@ -33,8 +34,7 @@ export const shadow = defineCollector({
       s.accounts = (s.accounts as number) + 1;
       states.set(k, s);
       // Counted above whatever the row limit; an account without a password always gets its row.
-      if (rows.length >= ctx.limits.rows && e.state !== 'empty') continue;
-      rows.push({
+      pushBounded(rows, {
         name: e.name,
         state: e.state,
         algorithm: e.algorithm,
@@ -47,7 +47,7 @@ export const shadow = defineCollector({
         warn_days: e.warnDays,
         inactive_days: e.inactiveDays,
         account_expire_seconds: e.expireSeconds,
-      });
+      }, ctx.limits.rows, (r) => r.state === 'empty');
     }
     if (accounts > rows.length) ctx.capped('/etc/shadow', rows.length, accounts);
     return [
