@@ -7,6 +7,7 @@ import { cron } from '../../../src/collectors/services/cron.js';
 import { initScripts } from '../../../src/collectors/services/init-scripts.js';
 import { systemdUnits } from '../../../src/collectors/services/systemd-units.js';
 import { autostart } from '../../../src/collectors/system/autostart.js';
+import { processes } from '../../../src/collectors/processes/processes.js';
 import { sudoers } from '../../../src/collectors/users/sudoers.js';
 import { startFim, type FimWatcher } from '../../../src/events/fim/watcher.js';
 import type { EventSink, SecurityEvent } from '../../../src/events/types.js';
@@ -139,6 +140,20 @@ describe('names that are not text', () => {
     expect(auto.state.success).toBe(true);
     expect(auto.tables.autostart).toContainEqual(expect.objectContaining({ source: 'init_d', name: BAD_SHOWN }));
     expect(auto.tables.autostart).toContainEqual(expect.objectContaining({ source: 'rc', name: `rc2.d/S01${BAD_SHOWN}`, target: `../init.d/${BAD_SHOWN}`, target_exists: true }));
+  });
+});
+
+describe('link targets that are not text', () => {
+  it('processes shows the executable of a process started from such a name escaped', async () => {
+    const root = tempDir('hb-names-proc-');
+    mkdirSync(path.join(root, 'proc/4242/fd'), { recursive: true });
+    writeFileSync(path.join(root, 'proc/4242/stat'), '4242 (evil) S 1 4242 4242 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0');
+    writeFileSync(path.join(root, 'proc/4242/status'), 'Name:\tevil\nTgid:\t4242\nPid:\t4242\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n');
+    symlinkSync(Buffer.concat([Buffer.from('/tmp/'), BAD]), Buffer.from(path.join(root, 'proc/4242/exe')));
+    symlinkSync(Buffer.concat([Buffer.from('/var/log/'), BAD]), Buffer.from(path.join(root, 'proc/4242/fd/3')));
+    const r = await collectOnce(processes, root);
+    expect(r.state.success, r.state.lastError ?? '').toBe(true);
+    expect(r.tables.processes).toContainEqual(expect.objectContaining({ pid: 4242, exe: `/tmp/${BAD_SHOWN}`, tmp_exec: true, fds_file: 1 }));
   });
 });
 
