@@ -300,7 +300,11 @@ export class Scheduler {
       if (!specs.has(t.name)) return this.fail(s, elapsed, `returned undeclared table "${t.name}"`, log);
     }
     s.cappedTotal += cappedItems;
-    const tables = raw.map((t) => this.capRows(sortRows(t, specs.get(t.name)), s, log));
+    const tables = raw.map((t) => {
+      const spec = specs.get(t.name);
+      const sorted = sortRows(t, spec);
+      return spec?.boundedBy ? sorted : this.capRows(sorted, s, log);
+    });
     const families = this.familiesByCollector.get(s.spec.name) ?? [];
     const rendered = renderTables(families, tables, s.config.maxSeries);
     if (rendered.dropped > 0) log.debug('series dropped by cap', { dropped: rendered.dropped });

@@ -43,6 +43,11 @@ export interface TableSpec {
    * the host (a command line may hold a password whatever redaction guesses).
    */
   hostOnly?: string[];
+  /**
+   * The collector option that bounds this table's rows itself (file_hashes' max_files): the
+   * table is then not cut to --collector.max-rows.
+   */
+  boundedBy?: string;
 }
 
 export type OptionType = 'string' | 'int' | 'bool' | 'duration' | 'strings';
