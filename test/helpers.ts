@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Scheduler, type CollectorConfig, type CollectorState } from '../src/collectors/scheduler.js';
-import type { CollectorSpec, FactRow, OptionValue } from '../src/collectors/types.js';
+import type { CollectorSpec, FactRow, OptionValue, RowLimits } from '../src/collectors/types.js';
 import type { CommandResult, CommandRunner } from '../src/host/commands.js';
 import { HostFs } from '../src/host/hostfs.js';
 import { loadCatalog } from '../src/metrics/catalog.js';
@@ -50,6 +50,7 @@ export interface RunOptions {
   maxFileBytes?: number;
   timeout?: number;
   maxSeries?: number;
+  limits?: Partial<RowLimits>;
 }
 
 export function configFor(spec: CollectorSpec, o: RunOptions = {}): CollectorConfig {
@@ -82,6 +83,7 @@ export function schedulerFor(specs: CollectorSpec[], root: string, o: RunOptions
     random: () => 0,
     // Rows must fit the columns their table declares.
     checkColumns: true,
+    ...(o.limits ? { limits: o.limits } : {}),
   });
 }
 

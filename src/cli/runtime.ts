@@ -47,6 +47,7 @@ export function createRuntime(specs: CollectorSpec[], config: ExporterConfig, o:
     log,
     commands: o.commands ?? createCommandRunner(),
     concurrency: config.concurrency,
+    limits: config.limits,
     ...(o.observer ? { observer: o.observer } : {}),
     ...(o.checkColumns ? { checkColumns: true } : {}),
   });

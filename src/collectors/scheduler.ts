@@ -4,7 +4,7 @@ import type { Catalog, CatalogFamily } from '../metrics/catalog.js';
 import { renderTables } from '../metrics/exposition.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { columnMismatch, type CollectContext, type CollectorConfig, type CollectorSpec, type CollectorState, type FactRow, type FactTable, type TableObserver, type TableSpec } from './types.js';
+import { columnMismatch, DEFAULT_LIMITS, type CollectContext, type CollectorConfig, type CollectorSpec, type CollectorState, type FactRow, type FactTable, type RowLimits, type TableObserver, type TableSpec } from './types.js';
 
 export type { CollectorConfig, CollectorState, TableObserver } from './types.js';
 
@@ -18,6 +18,8 @@ export interface SchedulerDeps {
   commands: CommandRunner;
   /** Collectors that may run at once. */
   concurrency?: number;
+  /** Bounds of one refresh (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<RowLimits>;
   observer?: TableObserver;
   /** Source of jitter in [0, 1); injected for deterministic tests. */
   random?: () => number;
@@ -76,6 +78,7 @@ export class Scheduler {
         errorsTotal: 0,
         parseErrorsTotal: 0,
         droppedTotal: 0,
+        cappedTotal: 0,
         lastError: null,
         tables: null,
         rendered: null,
@@ -181,6 +184,8 @@ export class Scheduler {
     const onStop = () => ac.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
     let parseErrors = 0;
+    const capped = { items: 0, sources: new Set<string>() };
+    const limits = this.limits;
     const ctx: CollectContext = {
       fs: this.deps.fs,
       clock: this.deps.clock,
@@ -192,6 +197,13 @@ export class Scheduler {
       parseError: (source, reason) => {
         parseErrors++;
         if (parseErrors <= 10) log.warn('skipped a malformed record', { source, reason });
+      },
+      limits,
+      capped: (source, kept, total) => {
+        capped.items += Math.max(0, total - kept);
+        if (capped.sources.has(source)) return;
+        capped.sources.add(source);
+        log.warn('capped: items left out by a limit', { source, kept, total });
       },
     };
     s.inFlight = true;
@@ -210,16 +222,34 @@ export class Scheduler {
     try {
       const tables = await Promise.race([work, timeout]);
       const elapsed = (performance.now() - t0) / 1000;
-      this.succeed(s, tables, started, elapsed, parseErrors, log);
+      this.succeed(s, tables, started, elapsed, parseErrors, log, capped.items);
     } catch (err) {
       const elapsed = (performance.now() - t0) / 1000;
       s.parseErrorsTotal += parseErrors;
+      s.cappedTotal += capped.items;
       this.fail(s, elapsed, err instanceof Error ? err.message : String(err), log);
     } finally {
       clearTimeout(timer);
       this.stopController.signal.removeEventListener('abort', onStop);
       this.release();
     }
+  }
+
+  get limits(): RowLimits {
+    return { ...DEFAULT_LIMITS, ...this.deps.limits };
+  }
+
+  /**
+   * The last line of defence of the row limit: a table longer than it keeps its first rows
+   * in key order. Collectors bound their sources before the work grows; this bounds what a
+   * collector that did not (or could not) still hands on to rendering and drift.
+   */
+  private capRows(t: FactTable, s: CollectorState, log: Logger): FactTable {
+    const max = this.limits.rows;
+    if (t.rows.length <= max) return t;
+    s.cappedTotal += t.rows.length - max;
+    log.warn('capped: table rows left out by a limit', { table: t.name, kept: max, total: t.rows.length });
+    return { name: t.name, rows: t.rows.slice(0, max) };
   }
 
   private memoOf(name: string): Map<string, unknown> {
@@ -235,6 +265,7 @@ export class Scheduler {
     elapsed: number,
     parseErrors: number,
     log: Logger,
+    cappedItems: number,
   ): void {
     const specs = new Map(s.spec.tables.map((t) => [t.name, t]));
     for (const t of raw) {
@@ -248,7 +279,12 @@ export class Scheduler {
         }
       }
     }
-    const tables = raw.map((t) => sortRows(t, specs.get(t.name)));
+    s.cappedTotal += cappedItems;
+    const tables = raw.map((t) => {
+      const spec = specs.get(t.name);
+      const sorted = sortRows(t, spec);
+      return spec?.boundedBy ? sorted : this.capRows(sorted, s, log);
+    });
     const families = this.familiesByCollector.get(s.spec.name) ?? [];
     const rendered = renderTables(families, tables, s.config.maxSeries);
     if (rendered.dropped > 0) log.debug('series dropped by cap', { dropped: rendered.dropped });

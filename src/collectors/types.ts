@@ -65,6 +65,11 @@ export interface TableSpec {
    * the host (a command line may hold a password whatever redaction guesses).
    */
   hostOnly?: string[];
+  /**
+   * The collector option that bounds this table's rows itself (file_hashes' max_files): the
+   * table is then not cut to --collector.max-rows.
+   */
+  boundedBy?: string;
 }
 
 /**
@@ -102,6 +107,20 @@ export interface OptionSpec {
   help: string;
 }
 
+/**
+ * Bounds on how much of the host one refresh takes in, so work and memory never grow with
+ * a huge or hostile host (100,000 accounts, 100,000 processes). What a bound leaves out is
+ * reported through `CollectContext.capped`.
+ */
+export interface RowLimits {
+  /** Rows of one table, and items of one source listing (accounts, processes), at most. */
+  rows: number;
+  /** User home directories looked into by the per-user collectors, at most. */
+  homes: number;
+}
+
+export const DEFAULT_LIMITS: RowLimits = { rows: 10_000, homes: 1_000 };
+
 export interface CollectContext {
   fs: HostFs;
   clock: Clock;
@@ -116,6 +135,12 @@ export interface CollectContext {
   memo: Map<string, unknown>;
   /** A record that could not be parsed: counted and logged, the rest is kept. */
   parseError(source: string, reason: string): void;
+  limits: Readonly<RowLimits>;
+  /**
+   * A limit left items of `source` out: `kept` of `total` were used. Counted in
+   * hostbaseline_rows_capped_total and logged once per source and refresh.
+   */
+  capped(source: string, kept: number, total: number): void;
 }
 
 export interface CollectorSpec {
@@ -180,6 +205,8 @@ export interface CollectorState {
   errorsTotal: number;
   parseErrorsTotal: number;
   droppedTotal: number;
+  /** Rows and source items left out by the row limits (RowLimits), added up over refreshes. */
+  cappedTotal: number;
   lastError: string | null;
   /** The last good result, served until a newer good one replaces it. */
   tables: FactTable[] | null;

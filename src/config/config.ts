@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { CollectorConfig } from '../collectors/types.js';
-import type { CollectorSpec, OptionSpec, OptionValue } from '../collectors/types.js';
+import { DEFAULT_LIMITS, type CollectorSpec, type OptionSpec, type OptionValue, type RowLimits } from '../collectors/types.js';
 import { EVENT_FLAGS } from '../events/flags.js';
 import { parseSeverityOverrides, type SeverityOverrides } from '../events/severity.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../host/hostfs.js';
@@ -23,6 +23,7 @@ export interface ExporterConfig {
   stateDir: string;
   maxFileBytes: number;
   concurrency: number;
+  limits: RowLimits;
   logLevel: LogLevel;
   logFormat: LogFormat;
   configFile: string | null;
@@ -70,6 +71,18 @@ export const STATIC_FLAGS: FlagDef[] = [
   { name: 'collector.disable-defaults', kind: 'bool', default: false, help: 'Disable every collector that is not explicitly enabled.' },
   { name: 'collector.concurrency', kind: 'string', default: '4', help: 'How many collectors may run at once.' },
   { name: 'collector.max-file-bytes', kind: 'string', default: String(DEFAULT_MAX_FILE_BYTES), help: 'Largest host file a collector reads; larger files fail that collector.' },
+  {
+    name: 'collector.max-rows',
+    kind: 'string',
+    default: String(DEFAULT_LIMITS.rows),
+    help: 'Rows of one table, and accounts or processes one refresh reads, at most; what is left out is counted in hostbaseline_rows_capped_total.',
+  },
+  {
+    name: 'collector.max-homes',
+    kind: 'string',
+    default: String(DEFAULT_LIMITS.homes),
+    help: 'User home directories the per-user collectors look into, at most; what is left out is counted in hostbaseline_rows_capped_total.',
+  },
   { name: 'config.file', kind: 'string', help: 'YAML file with per-collector settings (interval, timeout, max_series, options).' },
   { name: 'log.level', kind: 'string', default: 'info', help: 'Only log messages with the given severity or above: debug, info, warn, error.' },
   { name: 'log.format', kind: 'string', default: 'logfmt', help: 'Output format of log messages: logfmt or json.' },
@@ -302,6 +315,10 @@ export function resolveConfig(args: ParsedArgs, specs: CollectorSpec[]): Exporte
     stateDir: stringFlag(args, 'path.state', '/var/lib/hostbaseline'),
     maxFileBytes: positiveInt('collector.max-file-bytes', stringFlag(args, 'collector.max-file-bytes', String(DEFAULT_MAX_FILE_BYTES))),
     concurrency: positiveInt('collector.concurrency', stringFlag(args, 'collector.concurrency', '4')),
+    limits: {
+      rows: positiveInt('collector.max-rows', stringFlag(args, 'collector.max-rows', String(DEFAULT_LIMITS.rows))),
+      homes: positiveInt('collector.max-homes', stringFlag(args, 'collector.max-homes', String(DEFAULT_LIMITS.homes))),
+    },
     logLevel: logLevel as LogLevel,
     logFormat,
     configFile,

@@ -1,6 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { isNotFound, type HostFs } from '../host/hostfs.js';
+import { fsPath } from '../host/names.js';
 import type { Logger } from '../util/logger.js';
 import { isRecord, readStateJson, writeFileAtomic } from '../util/state-file.js';
 
@@ -152,7 +153,7 @@ export class FileFollower {
 
   private async statPath(): Promise<{ dev: number; ino: number } | null> {
     try {
-      const st = await fsp.stat(await this.o.fs.realPath(this.o.file));
+      const st = await fsp.stat(fsPath(await this.o.fs.realPath(this.o.file)));
       return { dev: st.dev, ino: st.ino };
     } catch (err) {
       if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -171,7 +172,7 @@ export class FileFollower {
     }
     let fh: fsp.FileHandle;
     try {
-      fh = await fsp.open(real, 'r');
+      fh = await fsp.open(fsPath(real), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.firstOpen = false);
       throw err;
@@ -203,7 +204,7 @@ export class FileFollower {
     for (const candidate of rotatedCandidates(this.o.file)) {
       let fh: fsp.FileHandle | null = null;
       try {
-        fh = await fsp.open(await this.o.fs.realPath(candidate), 'r');
+        fh = await fsp.open(fsPath(await this.o.fs.realPath(candidate)), 'r');
         const st = await fh.stat();
         if (st.ino !== saved.ino || st.dev !== saved.dev || st.size < saved.offset) continue;
         const keep = this.offset;

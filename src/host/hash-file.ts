@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { constants as C, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { checkReadRange, type ByteSource } from './byte-source.js';
+import { fsPath } from './names.js';
 
 /*
  * Streaming reads of host files. HostFs reads whole files into memory (capped), which is
@@ -82,7 +83,7 @@ export function fileHandleSource(fh: FileHandle, size: number): ByteSource {
 export async function hashFile<T = undefined>(realPath: string, expected: Stats, opts: HashOptions<T>): Promise<HashedFile<T> | SkippedFile> {
   let fh: FileHandle;
   try {
-    fh = await open(realPath, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+    fh = await open(fsPath(realPath), C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'skipped', reason: 'vanished' };

@@ -1,6 +1,7 @@
-import { constants as C, realpathSync, type Stats } from 'node:fs';
+import { constants as C, realpathSync, type Dir, type Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { escapeName, fsPath } from './names.js';
 
 const posix = path.posix;
 
@@ -84,13 +85,14 @@ export interface ReadOptions {
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 export interface DirEntry {
+  /** The entry's name, escaped (src/host/names.ts): valid UTF-8 whatever bytes the name holds. */
   name: string;
   type: EntryType;
 }
 
 function realRoot(dir: string, flag: string, required = true): string {
   try {
-    return realpathSync(path.resolve(dir));
+    return escapeName(realpathSync(fsPath(path.resolve(dir)), { encoding: 'buffer' }));
   } catch (err) {
     // A derived default (<rootfs>/proc of a host tree without one) just reads as empty.
     if (!required) return path.resolve(dir);
@@ -103,6 +105,11 @@ function realRoot(dir: string, flag: string, required = true): string {
  * they are resolved inside the host root, symbolic links included: an absolute
  * link target is taken relative to the root and ".." never climbs above it.
  * Reads are size-capped and never trust stat sizes (procfs reports 0).
+ *
+ * Host paths, directory entry names and link targets are escaped strings
+ * (src/host/names.ts): a name that is not valid UTF-8 or holds control characters is
+ * listed like any other, and its exact bytes are used at the system call. So are the
+ * paths on this machine that `realPath` returns: pass them to node:fs through `fsPath`.
  */
 export class HostFs {
   readonly rootfs: string;
@@ -145,7 +152,9 @@ export class HostFs {
     const real = this.map(normal);
     // Fast path: the kernel's realpath equals the lexical path, so no link was followed.
     try {
-      if ((await fsp.realpath(real)) === real) return normal;
+      const local = fsPath(real);
+      const resolved = await fsp.realpath(local, { encoding: 'buffer' });
+      if (resolved.equals(typeof local === 'string' ? Buffer.from(local) : local)) return normal;
     } catch {
       // fall through to the careful walk, which reports the right error
     }
@@ -166,7 +175,7 @@ export class HostFs {
       const candidate = '/' + [...done, part].join('/');
       let st: Stats;
       try {
-        st = await fsp.lstat(this.map(candidate));
+        st = await fsp.lstat(fsPath(this.map(candidate)));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -183,7 +192,7 @@ export class HostFs {
       if (++hops > MAX_SYMLINK_HOPS) throw new HostFsError(normal, 'ELOOP');
       let target: string;
       try {
-        target = await fsp.readlink(this.map(candidate));
+        target = escapeName(await fsp.readlink(fsPath(this.map(candidate)), { encoding: 'buffer' }));
       } catch (err) {
         throw wrap(normal, err);
       }
@@ -193,7 +202,10 @@ export class HostFs {
     return '/' + done.join('/');
   }
 
-  /** The path on this machine of a host path, links resolved inside the root. */
+  /**
+   * The path on this machine of a host path, links resolved inside the root; escaped like
+   * every host path, so node:fs takes it through `fsPath`.
+   */
   async realPath(hostPath: string): Promise<string> {
     const real = this.map(await this.canonical(hostPath));
     if (!this.rootOf(real)) throw new HostFsError(hostPath, 'EINVAL', 'outside the host root');
@@ -210,7 +222,7 @@ export class HostFs {
     const real = await this.realPath(hostPath);
     let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(real, C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
+      handle = await fsp.open(fsPath(real), C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
     } catch (err) {
       // ENXIO/ENOMEDIUM: a device node without a device behind it.
       const code = (err as NodeJS.ErrnoException).code;
@@ -234,7 +246,7 @@ export class HostFs {
     let fh: fsp.FileHandle;
     try {
       // O_NONBLOCK: opening a FIFO must never wait for a writer.
-      fh = await fsp.open(real, C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
+      fh = await fsp.open(fsPath(real), C.O_RDONLY | C.O_NONBLOCK | C.O_NOFOLLOW);
     } catch (err) {
       throw wrap(hostPath, err);
     }
@@ -283,17 +295,42 @@ export class HostFs {
     }
   }
 
-  /** Directory entries, sorted by name. */
+  /**
+   * Directory entries, sorted by name. Names are read as bytes and escaped: no entry is
+   * ever dropped or altered beyond recognition because of its name.
+   */
   async readdir(hostPath: string): Promise<DirEntry[]> {
     const real = await this.realPath(hostPath);
     try {
-      const entries = await fsp.readdir(real, { withFileTypes: true });
+      const entries = await fsp.readdir(fsPath(real), { withFileTypes: true, encoding: 'buffer' });
       return entries
         .map((e) => ({
-          name: e.name,
+          name: escapeName(e.name),
           type: (e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other') as EntryType,
         }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      throw wrap(hostPath, err);
+    }
+  }
+
+  /**
+   * Directory entries one at a time, in the filesystem's order, names escaped like `readdir`:
+   * a directory of 100,000 entries (/proc, /home) costs one entry, not an array of them. A
+   * missing directory yields nothing.
+   */
+  async *entries(hostPath: string): AsyncGenerator<DirEntry> {
+    let dir: Dir;
+    try {
+      // Node's types do not know the 'buffer' encoding of opendir; at run time names are Buffers.
+      dir = await fsp.opendir(fsPath(await this.realPath(hostPath)), { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+    } catch (err) {
+      const e = wrap(hostPath, err);
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    try {
+      for await (const e of dir) yield { name: escapeName(e.name as unknown as Buffer), type: e.isFile() ? 'file' : e.isDirectory() ? 'dir' : e.isSymbolicLink() ? 'symlink' : 'other' };
     } catch (err) {
       throw wrap(hostPath, err);
     }
@@ -312,7 +349,7 @@ export class HostFs {
   async stat(hostPath: string): Promise<Stats> {
     const real = await this.realPath(hostPath);
     try {
-      return await fsp.stat(real);
+      return await fsp.stat(fsPath(real));
     } catch (err) {
       throw wrap(hostPath, err);
     }
@@ -332,18 +369,18 @@ export class HostFs {
     const normal = HostFs.check(hostPath);
     const parent = await this.canonical(posix.dirname(normal));
     try {
-      return await fsp.lstat(this.map(posix.join(parent, posix.basename(normal))));
+      return await fsp.lstat(fsPath(this.map(posix.join(parent, posix.basename(normal)))));
     } catch (err) {
       throw wrap(hostPath, err);
     }
   }
 
-  /** The raw target of a symbolic link (e.g. `/proc/<pid>/exe`), not followed. */
+  /** The raw target of a symbolic link (e.g. `/proc/<pid>/exe`), not followed; escaped like a name. */
   async readlink(hostPath: string): Promise<string> {
     const normal = HostFs.check(hostPath);
     const parent = await this.canonical(posix.dirname(normal));
     try {
-      return await fsp.readlink(this.map(posix.join(parent, posix.basename(normal))));
+      return escapeName(await fsp.readlink(fsPath(this.map(posix.join(parent, posix.basename(normal)))), { encoding: 'buffer' }));
     } catch (err) {
       throw wrap(hostPath, err);
     }

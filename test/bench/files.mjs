@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { fileHashes } from '../../dist/collectors/files/file-hashes.js';
 import { HostFs } from '../../dist/host/hostfs.js';
+import { DEFAULT_LIMITS } from '../../dist/collectors/types.js';
 
 const run = promisify(execFile);
 const FILES = 64;
@@ -24,6 +25,8 @@ function context(root, memo) {
     commands: { which: async () => null, run: async () => { throw new Error('no programs'); } },
     memo,
     parseError() {},
+    limits: DEFAULT_LIMITS,
+    capped() {},
   };
 }
 

@@ -5,6 +5,7 @@ import { processes } from '../../dist/collectors/processes/processes.js';
 import { HostFs } from '../../dist/host/hostfs.js';
 import { createCommandRunner } from '../../dist/host/commands.js';
 import { silentLogger } from '../../dist/util/logger.js';
+import { DEFAULT_LIMITS } from '../../dist/collectors/types.js';
 
 const CHILDREN = 2000;
 const RUNS = 7;
@@ -30,6 +31,8 @@ function context(memo) {
     commands: createCommandRunner(),
     memo,
     parseError() {},
+    limits: DEFAULT_LIMITS,
+    capped() {},
   };
 }
 

@@ -19,6 +19,7 @@ import { createCommandRunner } from '../../dist/host/commands.js';
 import { loadCatalog } from '../../dist/metrics/catalog.js';
 import { renderTables } from '../../dist/metrics/exposition.js';
 import { silentLogger } from '../../dist/util/logger.js';
+import { DEFAULT_LIMITS } from '../../dist/collectors/types.js';
 
 const DEB_PACKAGES = 5000;
 const RPM_PACKAGES = 2000;
@@ -40,6 +41,8 @@ function context(spec, root) {
       parseError() {
         parseErrors++;
       },
+      limits: DEFAULT_LIMITS,
+      capped() {},
     },
     errors: () => parseErrors,
   };

@@ -129,7 +129,7 @@ export const chromiumExtensions = defineCollector({
   async collect(ctx) {
     const exts: Extension[] = [];
     const profiles = new Map<string, number>();
-    for (const { user, home } of await userHomes(ctx.fs)) {
+    for (const { user, home } of await userHomes(ctx.fs, ctx)) {
       for (const b of CHROMIUM_BROWSERS) {
         if (ctx.signal.aborted) break;
         const root = `${home}/${b.dir}`;

@@ -33,7 +33,7 @@ export const firefoxAddons = defineCollector({
   async collect(ctx) {
     const exts: Extension[] = [];
     let profiles = 0;
-    for (const { user, home } of await userHomes(ctx.fs)) {
+    for (const { user, home } of await userHomes(ctx.fs, ctx)) {
       for (const rootDir of FIREFOX_ROOTS) {
         for (const { profile, dir } of await profileDirs(ctx, `${home}/${rootDir}`)) {
           if (ctx.signal.aborted) break;

@@ -49,11 +49,16 @@ const STATS_PARALLEL = 256;
  * the socket when it does not would let systemd socket activation start the engine
  * and its restart-always containers.
  */
-export async function dockerdRunning(fs: HostFs): Promise<boolean> {
-  for (const e of (await fs.readdirIfExists('/proc')) ?? []) {
-    if (!/^\d+$/.test(e.name)) continue;
+export async function dockerdRunning(fs: HostFs, bound?: Pick<CollectContext, 'limits' | 'capped'>): Promise<boolean> {
+  const pids: number[] = [];
+  for await (const e of fs.entries('/proc')) if (/^\d+$/.test(e.name)) pids.push(Number(e.name));
+  pids.sort((a, b) => a - b);
+  // Bounded: on a host with more processes than limits.rows, the rest is not looked at.
+  const max = bound?.limits.rows ?? Infinity;
+  if (pids.length > max) bound?.capped('/proc', max, pids.length);
+  for (const pid of pids.slice(0, max)) {
     try {
-      const comm = await fs.readText(`/proc/${e.name}/comm`, { maxBytes: 64 });
+      const comm = await fs.readText(`/proc/${pid}/comm`, { maxBytes: 64 });
       if (comm.trim() === 'dockerd') return true;
     } catch (err) {
       if (!isNotFound(err)) continue; // another user's process: keep looking
@@ -71,7 +76,7 @@ async function findEndpoint(ctx: CollectContext, env: NodeJS.ProcessEnv): Promis
   const explicit = String(ctx.options.host || env.DOCKER_HOST || '');
   // An endpoint the user names is used as given (like DOCKER_HOST for the docker CLI).
   if (explicit) return explicit;
-  if (!(await dockerdRunning(ctx.fs))) return null;
+  if (!(await dockerdRunning(ctx.fs, ctx))) return null;
   for (const sock of HOST_SOCKETS) {
     const st = await ctx.fs.statIfExists(sock);
     if (st?.isSocket()) return `unix://${await ctx.fs.realPath(sock)}`;

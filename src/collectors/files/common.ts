@@ -1,5 +1,8 @@
 import type { Stats } from 'node:fs';
 import { getAttribute } from '@napi-rs/xattr';
+import { constants as C } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { fsPath } from '../../host/names.js';
 import { capabilitiesText, parseFileCapabilities } from './capability.parse.js';
 
 /** `0755`, `4755`: permission bits with setuid/setgid/sticky, as ls and stat show them. */
@@ -24,7 +27,7 @@ export function fileKind(st: Stats): string {
 export async function readCapabilities(realPath: string): Promise<{ text: string; error: string | null }> {
   let value: Buffer | null;
   try {
-    value = await getAttribute(realPath, 'security.capability');
+    value = await getAttributeOf(realPath, 'security.capability');
   } catch (err) {
     const msg = (err as Error).message;
     // No attribute, or a filesystem without xattrs: no capabilities.
@@ -36,5 +39,21 @@ export async function readCapabilities(realPath: string): Promise<{ text: string
     return { text: capabilitiesText(parseFileCapabilities(value)), error: null };
   } catch (err) {
     return { text: '', error: (err as Error).message };
+  }
+}
+
+/**
+ * An extended attribute of a path on this machine (escaped, from `ctx.fs.realPath`). The
+ * xattr binding takes only text paths: a name that is not UTF-8 is reached through its
+ * open descriptor's /proc/self/fd link instead, opened without following a last link.
+ */
+async function getAttributeOf(realPath: string, name: string): Promise<Buffer | null> {
+  const local = fsPath(realPath);
+  if (typeof local === 'string') return getAttribute(local, name);
+  const fh = await open(local, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+  try {
+    return await getAttribute(`/proc/self/fd/${fh.fd}`, name);
+  } finally {
+    await fh.close().catch(() => {});
   }
 }

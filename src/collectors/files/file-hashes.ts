@@ -72,14 +72,14 @@ export const fileHashes = defineCollector({
   interval: 60 * MINUTE,
   timeout: 20 * MINUTE,
   tables: [
-    { name: 'files', key: ['path'], description: 'One row per regular file hashed.', drift: true },
-    { name: 'file_skips', key: ['path', 'reason'], description: 'Entries that were not hashed, with the reason.' },
+    { name: 'files', key: ['path'], description: 'One row per regular file hashed.', drift: true, boundedBy: 'max_files' },
+    { name: 'file_skips', key: ['path', 'reason'], description: 'Entries that were not hashed, with the reason.', boundedBy: 'max_files' },
     { name: 'files_skipped', key: ['reason'], description: 'Entries not hashed, per reason.' },
     { name: 'files_by_type', key: ['type'], description: 'Hashed files per magic-byte type.' },
     { name: 'elf_properties', key: ['property'], description: 'ELF files per hardening property.' },
-    { name: 'file_capabilities', key: ['path'], description: 'Files with capabilities (security.capability xattr).', drift: true },
+    { name: 'file_capabilities', key: ['path'], description: 'Files with capabilities (security.capability xattr).', drift: true, boundedBy: 'max_files' },
     { name: 'files_summary', key: [], description: 'Totals of the last refresh (one row).', volatile: ['bytes_read', 'cache_hits'] },
-    { name: 'file_series', key: ['path'], description: 'Per-file series, only filled when per_file_series is on.' },
+    { name: 'file_series', key: ['path'], description: 'Per-file series, only filled when per_file_series is on.', boundedBy: 'max_files' },
   ],
   options: [
     { name: 'paths', type: 'strings', default: DEFAULT_PATHS, help: 'Host paths or globs (*, ?, [..], **) to hash; directories are walked.' },

@@ -1,4 +1,4 @@
-import type { FactRow } from '../types.js';
+import type { CollectContext, FactRow } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parsePasswd } from '../../host/homes.js';
 import { octalMode } from './common.js';
@@ -13,10 +13,13 @@ const DEFAULT_PATHS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin
 /** Directories where a setuid file is expected; anywhere else is flagged. */
 const USUAL = /^\/(usr\/)?(local\/)?(s?bin|lib|libexec|lib64|lib32)\//;
 
-async function idNames(fs: Parameters<typeof walkPaths>[0]): Promise<{ users: Map<number, string>; groups: Map<number, string> }> {
+async function idNames(ctx: CollectContext): Promise<{ users: Map<number, string>; groups: Map<number, string> }> {
+  const fs = ctx.fs;
   const users = new Map<number, string>();
   const groups = new Map<number, string>();
-  for (const e of parsePasswd((await fs.readTextIfExists('/etc/passwd')) ?? '')) if (!users.has(e.uid)) users.set(e.uid, e.name);
+  // At most limits.rows accounts are looked up; a file of another owner shows its uid.
+  const limit = { max: ctx.limits.rows, onCapped: (kept: number, total: number) => ctx.capped('/etc/passwd', kept, total) };
+  for (const e of parsePasswd((await fs.readTextIfExists('/etc/passwd')) ?? '', undefined, limit)) if (!users.has(e.uid)) users.set(e.uid, e.name);
   for (const line of ((await fs.readTextIfExists('/etc/group')) ?? '').split('\n')) {
     const f = line.split(':');
     if (f.length >= 3 && /^\d+$/.test(f[2]!) && !groups.has(Number(f[2]))) groups.set(Number(f[2]), f[0]!);
@@ -57,7 +60,7 @@ export const suidFiles = defineCollector({
       signal: ctx.signal,
       keep: (st) => st.isFile() && (st.mode & 0o6000) !== 0,
     });
-    const { users, groups } = await idNames(ctx.fs);
+    const { users, groups } = await idNames(ctx);
     const rows: FactRow[] = [];
     const buffers = new BufferPool();
     for (const { path, st } of walked.entries) {

@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import type { HostFs } from '../../host/hostfs.js';
 import { HostFsError, isNotFound } from '../../host/hostfs.js';
+import { fsPath } from '../../host/names.js';
 
 export interface WalkedEntry {
   /** Canonical host path. */
@@ -92,7 +93,7 @@ export async function walkPaths(fs: HostFs, roots: string[], opts: WalkOptions):
       });
       const stats = await Promise.all(
         batch.map(({ p, real }) =>
-          lstat(real).catch((err: unknown) => {
+          lstat(fsPath(real)).catch((err: unknown) => {
             opts.onSkip?.(p, skipReason(wrapErrno(p, err)));
             return null;
           }),

@@ -165,7 +165,10 @@ export const listeningPorts = defineCollector({
     },
   ],
   async collect(ctx) {
-    const pids = (await listPids(ctx.fs)) ?? [];
+    const all = (await listPids(ctx.fs)) ?? [];
+    // Bounded before any process is read: sockets of processes past the limit have no owner.
+    const pids = all.length > ctx.limits.rows ? all.slice(0, ctx.limits.rows) : all;
+    if (pids !== all) ctx.capped('/proc', pids.length, all.length);
     const src = pids.length ? await DirectProcSource.open(ctx.fs) : null;
     const view = src ? await processView(ctx, src, pids) : { owners: new Map<number, Owner>(), namespaces: new Map<number, number[]>() };
     // One reader per namespace; with no namespace readable, the host's own /proc/net.

@@ -1,5 +1,5 @@
 import { parsePasswd } from '../../host/homes.js';
-import { isNotFound, type HostFs } from '../../host/hostfs.js';
+import { isNotFound } from '../../host/hostfs.js';
 import { listPids } from '../../host/procfs/pids.js';
 import { defineCollector, MINUTE, SECOND, type CollectContext, type FactRow } from '../types.js';
 import { DirectProcSource } from '../../host/procfs/proc-source.js';
@@ -24,11 +24,13 @@ const ENV_NAMES_MAX = 1024;
 const BASE_STATES = ['running', 'sleeping', 'disk_sleep', 'zombie', 'stopped', 'idle'];
 export const SUSPICIOUS_REASONS = ['deleted_exe', 'ld_preload', 'wx_mapping', 'hidden', 'tmp_exec'] as const;
 
-async function userNames(fs: HostFs): Promise<Map<number, string>> {
-  const text = await fs.readTextIfExists('/etc/passwd');
+async function userNames(ctx: CollectContext): Promise<Map<number, string>> {
+  const text = await ctx.fs.readTextIfExists('/etc/passwd');
   const names = new Map<number, string>();
+  // At most limits.rows accounts are looked up; a process of another one shows its uid.
+  const limit = { max: ctx.limits.rows, onCapped: (kept: number, total: number) => ctx.capped('/etc/passwd', kept, total) };
   // Like getpwuid(3): the first entry of a uid wins (root before a second uid-0 account).
-  for (const e of text ? parsePasswd(text) : []) if (!names.has(e.uid)) names.set(e.uid, e.name);
+  for (const e of text ? parsePasswd(text, undefined, limit) : []) if (!names.has(e.uid)) names.set(e.uid, e.name);
   return names;
 }
 
@@ -91,9 +93,12 @@ export const processes = defineCollector({
   ],
   async collect(ctx) {
     const empty = ['processes', 'process_states', 'process_users', 'process_suspicious', 'process_summary', 'process_info'].map((name) => ({ name, rows: [] }));
-    const listed = await listPids(ctx.fs);
-    const src = listed && (await DirectProcSource.open(ctx.fs));
-    if (!listed || !src) return empty;
+    const all = await listPids(ctx.fs);
+    const src = all && (await DirectProcSource.open(ctx.fs));
+    if (!all || !src) return empty;
+    // Bounded before any process is read: the lowest pids (init, system daemons) are kept.
+    const listed = all.length > ctx.limits.rows ? all.slice(0, ctx.limits.rows) : all;
+    if (listed !== all) ctx.capped('/proc', listed.length, all.length);
     const opt = ctx.options;
     const cache = detailsCache(ctx);
     cache.begin();
@@ -111,7 +116,8 @@ export const processes = defineCollector({
 
     const hiddenPids = new Set<number>();
     if (opt.hidden_scan) {
-      const listedSet = new Set(listed);
+      // Every listed pid counts as listed, read or capped: a capped one is not hidden.
+      const listedSet = new Set(all);
       const related = await mapLimit(found, concurrency, (p) => relatedPids(src, p.pid, p.status?.ppid ?? p.stat.ppid), ctx.signal);
       let hidden = await findHiddenPids(listedSet, related.flat(), (pid) => isAliveLeader(src, pid));
       if (hidden.length > 0) {
@@ -129,7 +135,7 @@ export const processes = defineCollector({
 
     cache.end();
     const bootTime = parseProcStat((await ctx.fs.readTextIfExists('/proc/stat')) ?? '').btime;
-    const users = await userNames(ctx.fs);
+    const users = await userNames(ctx);
     const hostNs = hostNamespaces(found);
     const hashes = await hashExecutables(ctx, found, hostNs.mnt);
 

@@ -3,7 +3,7 @@ import type { CollectContext } from '../types.js';
 
 /** The user homes of the host (passwd entries with a home directory), read from the host on every call. */
 export async function homesOf(ctx: CollectContext): Promise<UserHome[]> {
-  return userHomes(ctx.fs);
+  return userHomes(ctx.fs, ctx);
 }
 
 /** Whether a host path is an existing directory (links followed inside the host root). */

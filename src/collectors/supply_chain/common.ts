@@ -1,6 +1,6 @@
 import type { FactRow, FactTable, TableSpec } from '../types.js';
 import type { HostFs } from '../../host/hostfs.js';
-import { userHomes } from '../../host/homes.js';
+import { userHomes, type HomeLimits } from '../../host/homes.js';
 import { redactUrl } from '../../util/redact.js';
 import { uniqueRows as uniqueBy } from '../toolkit/rows.js';
 
@@ -176,13 +176,13 @@ export interface OwnedConfigFile extends ConfigFile {
  * Reads system-wide config files and the same relative files in every user home
  * (pip.conf, .npmrc). Missing files are skipped; a directory where a file should be is not.
  */
-export async function readSystemAndUserFiles(fs: HostFs, system: string[], perUser: string[]): Promise<OwnedConfigFile[]> {
+export async function readSystemAndUserFiles(fs: HostFs, system: string[], perUser: string[], bound?: HomeLimits): Promise<OwnedConfigFile[]> {
   const out: OwnedConfigFile[] = [];
   for (const path of system) {
     const text = await fs.readTextIfExists(path);
     if (text !== null) out.push({ path, text, user: '' });
   }
-  for (const h of await userHomes(fs)) {
+  for (const h of await userHomes(fs, bound)) {
     for (const rel of perUser) {
       const path = `${h.home}/${rel}`;
       const text = await fs.readTextIfExists(path);

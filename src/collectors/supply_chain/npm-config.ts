@@ -21,7 +21,7 @@ export const npmConfig = defineCollector({
   timeout: 10 * SECOND,
   tables: sourceTables('npm', 'npm registries'),
   async collect(ctx) {
-    const files = await readSystemAndUserFiles(ctx.fs, SYSTEM, ['.npmrc']);
+    const files = await readSystemAndUserFiles(ctx.fs, SYSTEM, ['.npmrc'], ctx);
     if (files.length === 0) return sourceResult('npm', false, []);
     const parsed = files.map((f) => ({ ...f, conf: parseNpmrc(f.text, (line, reason) => ctx.parseError(f.path, `line ${line}: ${reason}`)) }));
     // A user's file overrides the global ones; strict-ssl=false anywhere in force turns off TLS checks.

@@ -22,7 +22,7 @@ export const pipConfig = defineCollector({
   timeout: 10 * SECOND,
   tables: sourceTables('pip', 'pip package indexes'),
   async collect(ctx) {
-    const files = await readSystemAndUserFiles(ctx.fs, SYSTEM, PER_USER);
+    const files = await readSystemAndUserFiles(ctx.fs, SYSTEM, PER_USER, ctx);
     if (files.length === 0) return sourceResult('pip', false, []);
     const parsed: { file: string; user: string; conf: PipConfig }[] = files.map((f) => ({
       file: f.path,

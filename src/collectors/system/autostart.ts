@@ -100,7 +100,7 @@ export const autostart = defineCollector({
   ],
   async collect(ctx) {
     const rows: FactRow[] = [...(await desktopRows(ctx, XDG_AUTOSTART, 'xdg_system', ''))];
-    for (const h of await userHomes(ctx.fs)) {
+    for (const h of await userHomes(ctx.fs, ctx)) {
       if (ctx.signal.aborted) throw new Error('autostart: aborted');
       rows.push(...(await desktopRows(ctx, `${h.home}/.config/autostart`, 'xdg_user', h.user)));
     }

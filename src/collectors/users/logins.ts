@@ -80,7 +80,7 @@ export const logins = defineCollector({
     }
     const btmp = await read(ctx, BTMP, files);
     if (btmp && btmp.length > 0) {
-      const known = await accountNames(ctx.fs);
+      const known = await accountNames(ctx);
       for (const r of btmp) {
         if (r.type !== UtType.LOGIN_PROCESS && r.type !== UtType.USER_PROCESS) continue;
         const h = entry(known.has(r.user) ? r.user : UNKNOWN_USER);

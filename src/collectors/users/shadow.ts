@@ -2,6 +2,7 @@ import { daysToSeconds } from '../../util/duration.js';
 import type { FactRow } from '../types.js';
 import { defineCollector, MINUTE, SECOND } from '../types.js';
 import { parseShadow } from './shadow.parse.js';
+import { pushBounded } from '../../util/bounded.js';
 
 /** 99999 days is "never expires" in shadow(5) files written by useradd/passwd. */
 const NO_MAX_AGE = 99_999;
@@ -24,10 +25,17 @@ export const shadow = defineCollector({
     const seen = new Set<string>();
     const rows: FactRow[] = [];
     const states = new Map<string, FactRow>();
+    let accounts = 0;
     for (const e of entries) {
       if (seen.has(e.name)) continue;
       seen.add(e.name);
-      rows.push({
+      accounts++;
+      const k = `${e.state}\0${e.algorithm}`;
+      const s = states.get(k) ?? { state: e.state, algorithm: e.algorithm, accounts: 0 };
+      s.accounts = (s.accounts as number) + 1;
+      states.set(k, s);
+      // Counted above whatever the row limit; an account without a password always gets its row.
+      pushBounded(rows, {
         name: e.name,
         state: e.state,
         algorithm: e.algorithm,
@@ -42,12 +50,9 @@ export const shadow = defineCollector({
         warn_days: e.warnDays,
         inactive_days: e.inactiveDays,
         account_expire_seconds: e.expireSeconds,
-      });
-      const k = `${e.state}\0${e.algorithm}`;
-      const s = states.get(k) ?? { state: e.state, algorithm: e.algorithm, accounts: 0 };
-      s.accounts = (s.accounts as number) + 1;
-      states.set(k, s);
+      }, ctx.limits.rows, (r) => r.state === 'empty');
     }
+    if (accounts > rows.length) ctx.capped('/etc/shadow', rows.length, accounts);
     return [
       { name: 'passwords', rows },
       { name: 'password_states', rows: [...states.values()] },

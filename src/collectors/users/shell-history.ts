@@ -31,7 +31,7 @@ interface Candidate {
 
 async function candidates(ctx: CollectContext): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  for (const h of await userHomes(ctx.fs)) {
+  for (const h of await userHomes(ctx.fs, ctx)) {
     for (const rel of HISTORY_FILES) out.push({ user: h.user, file: joinHost(h.home, rel) });
     const sessions = joinHost(h.home, SESSION_DIR);
     for (const e of (await ctx.fs.readdirIfExists(sessions)) ?? []) {

@@ -44,7 +44,7 @@ export const sshAuthorizedKeys = defineCollector({
 
     // Homes that exist, plus every account when a template names a path outside the home (/etc/ssh/keys/%u).
     const principals = new Map<string, Principal>();
-    for (const h of await userHomes(ctx.fs)) principals.set(h.user, { user: h.user, uid: h.uid, home: h.home });
+    for (const h of await userHomes(ctx.fs, ctx)) principals.set(h.user, { user: h.user, uid: h.uid, home: h.home });
     if (templates.some((t) => t.startsWith('/') && !t.startsWith('%h'))) {
       for (const a of (await readAccounts({ ...ctx, parseError: () => {} })) ?? []) {
         if (!principals.has(a.name)) principals.set(a.name, { user: a.name, uid: a.uid, home: a.home });

@@ -102,7 +102,7 @@ export function firstTopLevel(lines: LoadedSshLine[]): Map<string, LoadedSshLine
 /** Each user's ~/.ssh directory that exists (homes from /etc/passwd and /home). */
 export async function userSshDirs(ctx: CollectContext): Promise<{ user: string; dir: string }[]> {
   const out: { user: string; dir: string }[] = [];
-  for (const h of await userHomes(ctx.fs)) {
+  for (const h of await userHomes(ctx.fs, ctx)) {
     const dir = joinHost(h.home, '.ssh');
     if ((await ctx.fs.statIfExists(dir))?.isDirectory()) out.push({ user: h.user, dir });
   }

@@ -3,6 +3,7 @@ import { watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { HostFs } from '../../host/hostfs.js';
+import { escapeName, fsPath } from '../../host/names.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { FimConfig } from '../config.js';
@@ -14,7 +15,11 @@ import { FimStateStore, offlineChanges, type FileEntry } from './state.js';
 /** fs.watch, injectable so tests can play a kernel that ran out of inotify watches. */
 export type WatchFn = (dir: string, listener: (event: string, filename: string | Buffer | null) => void) => FSWatcher;
 
-const defaultWatch: WatchFn = (dir, listener) => fsWatch(dir, { persistent: false }, listener);
+// Paths here are escaped (src/host/names.ts); names arrive as bytes and are escaped likewise.
+const defaultWatch: WatchFn = (dir, listener) => fsWatch(fsPath(dir), { persistent: false, encoding: 'buffer' }, listener);
+
+/** A name from fs.watch: bytes are escaped; a string is taken as already escaped. */
+const watchedName = (filename: string | Buffer): string => (typeof filename === 'string' ? filename : escapeName(filename));
 
 /** The configuration (paths are host path specs: `/etc`, `/etc/%%`, `/home/%/.ssh`) and what the watcher needs. */
 export interface FimOptions extends FimConfig {
@@ -190,7 +195,7 @@ export class FimWatcher implements RunningSource {
     if (this.stopped || this.filter.excluded(this.hostPath(local))) return;
     let st: Stats;
     try {
-      st = await fsp.lstat(local);
+      st = await fsp.lstat(fsPath(local));
     } catch {
       return;
     }
@@ -206,7 +211,7 @@ export class FimWatcher implements RunningSource {
     this.watchDir(local);
     let entries: string[];
     try {
-      entries = await fsp.readdir(local);
+      entries = (await fsp.readdir(fsPath(local), { encoding: 'buffer' })).map(escapeName);
     } catch {
       return;
     }
@@ -221,7 +226,7 @@ export class FimWatcher implements RunningSource {
     }
     try {
       const w = this.watch(dir, (event, filename) => {
-        this.touch(filename ? path.join(dir, filename.toString()) : dir);
+        this.touch(filename?.length ? path.join(dir, watchedName(filename)) : dir);
         // The directory itself may be the one deleted or renamed: look at it too.
         if (event === 'rename') this.touch(dir);
       });
@@ -268,7 +273,7 @@ export class FimWatcher implements RunningSource {
     const paths = [...this.pending].sort();
     this.pending.clear();
     const now = new Map<string, Stats | null>();
-    for (const p of paths) now.set(p, await fsp.lstat(p).catch(() => null));
+    for (const p of paths) now.set(p, await fsp.lstat(fsPath(p)).catch(() => null));
     // Moves: a path that vanished and one that appeared with the same inode.
     const vanished = new Map<string, string>();
     for (const p of paths) {
@@ -362,7 +367,7 @@ export class FimWatcher implements RunningSource {
   /** Roots that disappeared are re-attached when they come back. */
   private async rescan(): Promise<void> {
     for (const r of this.roots) {
-      const st = await fsp.lstat(r.local).catch(() => null);
+      const st = await fsp.lstat(fsPath(r.local)).catch(() => null);
       const prev = this.state.get(r.local);
       if (!st && prev) this.touch(r.local);
       else if (st && (!prev || prev.ino !== st.ino || prev.birthtimeMs !== st.birthtimeMs || (st.isDirectory() && !this.watchers.has(r.local)))) this.touch(r.local);
@@ -386,7 +391,7 @@ export class FimWatcher implements RunningSource {
         sha256 = k && k.sha256 && k.ino === st.ino && k.size === st.size && k.mtimeMs === st.mtimeMs ? k.sha256 : ((await this.hash(local, st)) ?? null);
         if (kind !== 'attributes_changed') putAttr(attrs, 'file.hash.sha256', sha256);
       }
-      if (st.isSymbolicLink()) putAttr(attrs, 'file.symbolic_link.target_path', await fsp.readlink(local).catch(() => undefined));
+      if (st.isSymbolicLink()) putAttr(attrs, 'file.symbolic_link.target_path', await fsp.readlink(fsPath(local), { encoding: 'buffer' }).then(escapeName, () => undefined));
     }
     if (prev) {
       const before: EventAttributes = { size: prev.size, mode: octal(prev.mode), 'owner.id': String(prev.uid), 'group.id': String(prev.gid), modified: new Date(prev.mtimeMs).toISOString() };
@@ -408,7 +413,7 @@ export class FimWatcher implements RunningSource {
     if (st.size > this.o.hashMaxBytes) return undefined;
     try {
       const h = createHash('sha256');
-      const fh = await fsp.open(local, fsp.constants.O_RDONLY | fsp.constants.O_NOFOLLOW | fsp.constants.O_NONBLOCK);
+      const fh = await fsp.open(fsPath(local), fsp.constants.O_RDONLY | fsp.constants.O_NOFOLLOW | fsp.constants.O_NONBLOCK);
       try {
         const buf = Buffer.allocUnsafe(64 * 1024);
         let total = 0;

@@ -2,9 +2,9 @@ import type { HostFs } from '../hostfs.js';
 
 /** Numeric entries of the /proc listing, ascending; null when the host has no /proc. */
 export async function listPids(fs: HostFs): Promise<number[] | null> {
-  const entries = await fs.readdirIfExists('/proc');
-  if (!entries) return null;
+  if (!(await fs.statIfExists('/proc'))?.isDirectory()) return null;
+  // Streamed: 100,000 processes cost an array of numbers, not one of directory entries.
   const pids: number[] = [];
-  for (const e of entries) if (/^[1-9]\d*$/.test(e.name)) pids.push(Number(e.name));
+  for await (const e of fs.entries('/proc')) if (/^[1-9]\d*$/.test(e.name)) pids.push(Number(e.name));
   return pids.sort((a, b) => a - b);
 }

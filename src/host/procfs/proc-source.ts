@@ -1,5 +1,6 @@
 import { closeSync, constants as C, fstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { HostFsError, type HostFs, type HostFsErrorCode } from '../hostfs.js';
+import { escapeName, fsPath } from '../names.js';
 
 /**
  * Reads of /proc/<pid>/… files, relative to the host's procfs ("123/stat").
@@ -16,8 +17,9 @@ import { HostFsError, type HostFs, type HostFsErrorCode } from '../hostfs.js';
 export interface ProcSource {
   readText(rel: string, maxBytes?: number): string;
   readBytes(rel: string, maxBytes?: number): Buffer;
+  /** A link's target, escaped like every host name (src/host/names.ts). */
   readlink(rel: string): string;
-  /** Entry names, unsorted. */
+  /** Entry names, unsorted, escaped. */
   readdir(rel: string): string[];
 }
 
@@ -35,14 +37,32 @@ const CODES: Record<string, HostFsErrorCode> = {
 function wrap(rel: string, err: unknown): HostFsError {
   if (err instanceof HostFsError) return err;
   const code = CODES[(err as NodeJS.ErrnoException).code ?? ''] ?? 'EIO';
-  return new HostFsError(`/proc/${rel}`, code, code === 'EIO' ? (err as Error).message : undefined);
+  // Without a stack: a missing file of an exited process is an outcome, not a bug, and
+  // capturing stacks was the largest cost of reading 10,000 processes.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new HostFsError(`/proc/${rel}`, code, code === 'EIO' ? (err as Error).message : undefined);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Reusable read buffer: /proc files are read in one or two system calls. */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 export class DirectProcSource implements ProcSource {
-  private constructor(private readonly root: string) {}
+  /** Where the host's /proc is on this machine, in the form node:fs takes. */
+  private readonly root: string | Buffer;
+
+  private constructor(root: string) {
+    this.root = fsPath(root);
+  }
+
+  /** The path on this machine of a file below /proc ("123/stat"). */
+  private local(rel: string): string | Buffer {
+    return typeof this.root === 'string' ? `${this.root}/${rel}` : Buffer.concat([this.root, Buffer.from(`/${rel}`)]);
+  }
 
   /** The procfs of a host, or null when the host has none. */
   static async open(fs: HostFs): Promise<DirectProcSource | null> {
@@ -55,7 +75,7 @@ export class DirectProcSource implements ProcSource {
   private readIntoScratch(rel: string, maxBytes: number): number {
     let fd: number;
     try {
-      fd = openSync(`${this.root}/${rel}`, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+      fd = openSync(this.local(rel), C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
     } catch (err) {
       throw wrap(rel, err);
     }
@@ -93,7 +113,7 @@ export class DirectProcSource implements ProcSource {
 
   readlink(rel: string): string {
     try {
-      return readlinkSync(`${this.root}/${rel}`);
+      return escapeName(readlinkSync(this.local(rel), { encoding: 'buffer' }));
     } catch (err) {
       throw wrap(rel, err);
     }
@@ -101,7 +121,7 @@ export class DirectProcSource implements ProcSource {
 
   readdir(rel: string): string[] {
     try {
-      return readdirSync(`${this.root}/${rel}`);
+      return readdirSync(this.local(rel), { encoding: 'buffer' }).map(escapeName);
     } catch (err) {
       throw wrap(rel, err);
     }

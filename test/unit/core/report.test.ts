@@ -16,6 +16,7 @@ function state(name: string, area: Area, tables: Record<string, FactRow[]>, extr
     errorsTotal: 0,
     parseErrorsTotal: 0,
     droppedTotal: 0,
+    cappedTotal: 0,
     lastError: null,
     tables: Object.entries(tables).map(([n, rows]) => ({ name: n, rows })),
     rendered: null,

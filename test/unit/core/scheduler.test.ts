@@ -54,9 +54,10 @@ function spec(name: string, collect: () => Promise<FactTable[]>, timeout = 1000)
   });
 }
 
-function scheduler(specs: CollectorSpec[], maxSeries?: number) {
+function scheduler(specs: CollectorSpec[], maxSeries?: number, limits?: { rows?: number; homes?: number }) {
   const log = memoryLogger();
   const s = new Scheduler({
+    ...(limits ? { limits } : {}),
     specs,
     configs: new Map(specs.map((x) => [x.name, { enabled: true, interval: x.interval, timeout: x.timeout, options: {}, ...(maxSeries ? { maxSeries } : {}) }])),
     catalog,
@@ -151,6 +152,29 @@ describe('Scheduler', () => {
     const { s } = scheduler([spec('items', async () => [{ name: 'items', rows }])], 5);
     await s.runAll();
     expect(text(s).match(/^t_item_info/gm)).toHaveLength(5);
+  });
+
+  it('cuts a table to the row limit, counts what a collector capped itself, and logs both', async () => {
+    const rows = Array.from({ length: 15 }, (_, i) => ({ name: `n${String(i).padStart(2, '0')}` }));
+    const c = spec('items', async () => [{ name: 'items', rows }]);
+    const own = defineCollector({
+      ...spec('good', async () => []),
+      tables: [{ name: 'good', key: ['name'], description: 'bounded by its own option', boundedBy: 'max_files' }],
+      collect: async (ctx) => {
+        ctx.capped('/etc/passwd', 10, 25);
+        ctx.capped('/etc/passwd', 10, 25); // logged once per refresh, counted each time
+        return [{ name: 'good', rows }];
+      },
+    });
+    const { s, log } = scheduler([c, own], 100, { rows: 10 });
+    await s.runAll();
+    expect(s.get('items')!.tables![0]!.rows.map((r) => r.name)).toEqual(rows.slice(0, 10).map((r) => r.name));
+    expect(s.get('good')!.tables![0]!.rows).toHaveLength(15);
+    const out = text(s);
+    expect(out).toContain('hostbaseline_rows_capped_total{collector="items"} 5');
+    expect(out).toContain('hostbaseline_rows_capped_total{collector="good"} 30');
+    expect(log.lines.filter((l) => l.includes('capped: items left out by a limit'))).toHaveLength(1);
+    expect(log.lines.join('\n')).toMatch(/capped: table rows left out by a limit.*table=items kept=10 total=15/);
   });
 
   it('rejects a table the collector did not declare', async () => {

@@ -7,7 +7,7 @@ import { exeHashCache } from '../../../src/collectors/processes/exe-hash.js';
 import type { ProcSource } from '../../../src/host/procfs/proc-source.js';
 import { processes } from '../../../src/collectors/processes/processes.js';
 import { DetailsCache, readProcess } from '../../../src/collectors/processes/procfs.js';
-import type { CollectContext, FactRow, FactTable } from '../../../src/collectors/types.js';
+import { DEFAULT_LIMITS, type CollectContext, type FactRow, type FactTable } from '../../../src/collectors/types.js';
 import { HostFs, HostFsError, type DirEntry } from '../../../src/host/hostfs.js';
 import { fixedClock } from '../../../src/util/clock.js';
 import { memoryLogger } from '../../../src/util/logger.js';
@@ -32,6 +32,8 @@ async function collectWith(fs: HostFs, options: Record<string, unknown> = {}, me
     commands: fakeCommands(),
     memo,
     parseError: (file, reason) => errors.push(`${file}: ${reason}`),
+    limits: DEFAULT_LIMITS,
+    capped: (source, kept, total) => errors.push(`${source}: capped, ${kept} of ${total}`),
   };
   return { tables: await processes.collect(ctx), errors };
 }
@@ -48,6 +50,10 @@ class ListingHides extends HostFs {
     const entries = await super.readdir(p);
     if (p !== '/proc') return entries;
     return [...entries.filter((e) => !this.hidden.includes(e.name)), ...this.extra.map((name) => ({ name, type: 'dir' as const }))];
+  }
+  // The pid listing is streamed: it hides the same entries.
+  override async *entries(p: string): AsyncGenerator<DirEntry> {
+    yield* await this.readdir(p);
   }
 }
 
