@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import type { Stats } from 'node:fs';
-import { isNotFound } from '../../host/hostfs.js';
+import { HostFsError, isNotFound } from '../../host/hostfs.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { BufferPool, hashFile, HASH_ALGORITHMS, type HashAlgorithm } from '../../host/hash-file.js';
 import type { CollectContext, FactRow, FactTable } from '../types.js';
@@ -200,20 +201,18 @@ export const packageFiles = defineCollector({
       return entry.digests[algorithm]!;
     };
 
-    const verify = async (claim: Claim): Promise<Outcome> => {
+    // `entry` is the lstat of the entry itself, as rpm -V looks at it (links in parent directories resolved inside the root).
+    const verify = async (claim: Claim, entry: Stats | HostFsError): Promise<Outcome> => {
       const out: Outcome = { claim, kinds: [], mode: null, unreadable: false };
-      let st: Stats;
-      try {
-        // The entry itself, as rpm -V looks at it: links in parent directories resolve inside the root.
-        st = await ctx.fs.lstat(claim.path);
-      } catch (err) {
-        if (isNotFound(err)) out.kinds.push('missing');
+      if (entry instanceof HostFsError) {
+        if (isNotFound(entry)) out.kinds.push('missing');
         else {
           out.unreadable = true;
-          ctx.parseError(claim.path, (err as Error).message);
+          ctx.parseError(claim.path, entry.message);
         }
         return out;
       }
+      const st = entry;
       out.mode = st.mode;
       // rpm records the file type with the mode; dpkg and apk install regular files here.
       const installedType = claim.mode !== null && claim.mode & S_IFMT ? claim.mode & S_IFMT : S_IFREG;
@@ -242,7 +241,26 @@ export const packageFiles = defineCollector({
     for (const m of managers) {
       const [bytesBefore, hitsBefore] = [budget.bytes, cacheHits];
       const claims = m.claims.filter((c) => !excluded(c.path, exclude));
-      const outcomes = await mapLimit(claims, Math.max(1, ctx.options.concurrency as number), verify, ctx.signal);
+      // One directory at a time: its links are resolved once for all of its files.
+      const byDir = new Map<string, Claim[]>();
+      for (const c of claims) {
+        const dir = posix.dirname(c.path);
+        const list = byDir.get(dir);
+        if (list) list.push(c);
+        else byDir.set(dir, [c]);
+      }
+      const perDir = await mapLimit(
+        [...byDir],
+        Math.max(1, ctx.options.concurrency as number),
+        async ([dir, list]) => {
+          const stats = await ctx.fs.lstatEntries(dir, list.map((c) => posix.basename(c.path)));
+          const done: Outcome[] = [];
+          for (let i = 0; i < list.length; i++) done.push(await verify(list[i]!, stats[i]!));
+          return done;
+        },
+        ctx.signal,
+      );
+      const outcomes = perDir.flat();
       const total = { modified: 0, missing: 0, mode_changed: 0, config_modified: 0, unreadable: 0 };
       for (const o of outcomes) {
         if (o.unreadable) total.unreadable++;

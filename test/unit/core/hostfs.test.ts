@@ -124,3 +124,23 @@ describe('HostFs read limits', () => {
     expect(await new HostFs({ rootfs: root }).readText('/f', { maxBytes: 5000 })).toHaveLength(2000);
   });
 });
+
+describe('HostFs.lstatEntries', () => {
+  it('gives each entry of a directory as lstat would, resolving the directory once inside the root', async () => {
+    const root = tempDir('hb-hostfs-entries-');
+    mkdirSync(path.join(root, 'usr/lib'), { recursive: true });
+    writeFileSync(path.join(root, 'usr/lib/libz.so.1'), 'z');
+    symlinkSync('libz.so.1', path.join(root, 'usr/lib/libz.so'));
+    // /lib -> /usr/lib with an absolute target: re-rooted, as on a usrmerge host.
+    symlinkSync('/usr/lib', path.join(root, 'lib'));
+    const fs = new HostFs({ rootfs: root });
+    const [file, link, gone, bad] = await fs.lstatEntries('/lib', ['libz.so.1', 'libz.so', 'libgone.so', 'a/b']);
+    expect(file).not.toBeInstanceOf(HostFsError);
+    expect((file as import('node:fs').Stats).isFile()).toBe(true);
+    expect((link as import('node:fs').Stats).isSymbolicLink()).toBe(true);
+    expect(gone).toMatchObject({ code: 'ENOENT', hostPath: '/lib/libgone.so' });
+    expect(bad).toMatchObject({ code: 'EINVAL' });
+    const missingDir = await fs.lstatEntries('/nope', ['x', 'y']);
+    expect(missingDir.map((e) => (e as HostFsError).code)).toEqual(['ENOENT', 'ENOENT']);
+  });
+});
