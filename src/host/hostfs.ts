@@ -1,4 +1,4 @@
-import { constants as C, realpathSync, type Dir, type Stats } from 'node:fs';
+import { constants as C, lstatSync, realpathSync, type Dir, type Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { escapeName, fsPath } from './names.js';
@@ -47,6 +47,9 @@ export class HostFsError extends Error {
 export function isNotFound(err: unknown): boolean {
   return err instanceof HostFsError && (err.code === 'ENOENT' || err.code === 'ENOTDIR');
 }
+
+/** Entries lstat'ed between two turns of the event loop (lstatEntries). */
+const ENTRY_SLICE = 256;
 
 function wrap(hostPath: string, err: unknown): HostFsError {
   if (err instanceof HostFsError) return err;
@@ -389,17 +392,24 @@ export class HostFs {
       const e = err instanceof HostFsError ? err : wrap(dir, err);
       return names.map(() => e);
     }
-    return Promise.all(
-      names.map(async (name) => {
-        const hostPath = posix.join(normal, name);
-        if (name === '' || name.includes('/') || name === '.' || name === '..') return new HostFsError(hostPath, 'EINVAL', 'not a directory entry');
-        try {
-          return await fsp.lstat(fsPath(this.map(posix.join(parent, name))));
-        } catch (err) {
-          return wrap(hostPath, err);
-        }
-      }),
-    );
+    // Synchronous lstat of entries in an already resolved directory costs a few microseconds each,
+    // a promise through the thread pool ten times more; the loop yields every ENTRY_SLICE entries.
+    const out: (Stats | HostFsError)[] = [];
+    for (let i = 0; i < names.length; i++) {
+      if (i > 0 && i % ENTRY_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const name = names[i]!;
+      const hostPath = posix.join(normal, name);
+      if (name === '' || name.includes('/') || name === '.' || name === '..') {
+        out.push(new HostFsError(hostPath, 'EINVAL', 'not a directory entry'));
+        continue;
+      }
+      try {
+        out.push(lstatSync(fsPath(this.map(posix.join(parent, name)))));
+      } catch (err) {
+        out.push(wrap(hostPath, err));
+      }
+    }
+    return out;
   }
 
   /** The raw target of a symbolic link (e.g. `/proc/<pid>/exe`), not followed; escaped like a name. */
