@@ -12,7 +12,7 @@ import { allCollectors } from '../../src/collectors/all.js';
 import { readConfigFile } from '../../src/config/config.js';
 import { buildDashboards, parseAlertRules, queryPanels } from '../../src/dashboards/index.js';
 import { fixturePath, REPO, tempDir } from '../helpers.js';
-import { startExporter, waitFor, type RunningExporter } from '../support/exporter.js';
+import { startExporter, SUID_PATHS_BUT_TMP, waitFor, type RunningExporter } from '../support/exporter.js';
 import { importBusybox, startDockerd, type RunningDockerd } from '../support/dockerd.js';
 import { startReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
 import { hasProgram } from '../support/programs.js';
@@ -88,11 +88,11 @@ describe.skipIf(!hasPrometheus)('dashboards against a real Prometheus', () => {
     writeFileSync(path.join(yaraDir, 'scan', 'sample.txt'), 'x hostbaseline-dashboard-marker x\n');
     const yara = hasProgram('yara') ? ['--collector.yara', `--collector.yara.rules=${path.join(yaraDir, 'rules.yar')}`, `--collector.yara.paths=${path.join(yaraDir, 'scan')}`] : [];
     [local, fixture] = await Promise.all([
-      startExporter([`--path.state=${tempDir()}`, `--events.otlp.endpoint=${receiver.baseUrl}`, `--events.fim.path=${fimDir}`, '--events.fim.debounce=10ms', '--events.queue-size=1', ...docker, ...yara]),
+      startExporter([`--path.state=${tempDir()}`, ...SUID_PATHS_BUT_TMP, `--events.otlp.endpoint=${receiver.baseUrl}`, `--events.fim.path=${fimDir}`, '--events.fim.debounce=10ms', '--events.queue-size=1', ...docker, ...yara]),
       startExporter(fixtureArgs(tempDir())),
     ]);
     await Promise.all(
-      [local, fixture].map((e) => waitFor('readiness', async () => (await fetch(`${e.url}/readyz`)).ok, 90_000, 250)),
+      [local, fixture].map((e) => waitFor('readiness', async () => (await fetch(`${e.url}/readyz`)).ok, 180_000, 250)),
     );
     // File changes make FIM produce events; a burst into a one-record queue makes it drop some,
     // so that the event families, dropped events included, have series.

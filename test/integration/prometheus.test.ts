@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath, tempDir } from '../helpers.js';
-import { startExporter, waitFor, type RunningExporter } from '../support/exporter.js';
+import { startExporter, SUID_PATHS_BUT_TMP, waitFor, type RunningExporter } from '../support/exporter.js';
 import { hasProgram } from '../support/programs.js';
 import { startPrometheus, waitForTargetsUp, type RunningPrometheus } from '../support/prometheus.js';
 
@@ -11,9 +11,10 @@ describe.runIf(hasProgram('prometheus'))('scraped by a real Prometheus', () => {
   let prom: RunningPrometheus;
 
   beforeAll(async () => {
-    local = await startExporter([`--path.state=${tempDir()}`]);
+    // The SUID walk leaves out /tmp: it holds this test run's own trees (debootstrap roots, engine data), not the host's.
+    local = await startExporter([`--path.state=${tempDir()}`, ...SUID_PATHS_BUT_TMP]);
     fixture = await startExporter([`--path.rootfs=${fixturePath('host-a')}`, `--path.state=${tempDir()}`]);
-    for (const e of [local, fixture]) await waitFor('readiness', async () => (await fetch(`${e.url}/readyz`)).ok, 60_000);
+    for (const e of [local, fixture]) await waitFor('readiness', async () => (await fetch(`${e.url}/readyz`)).ok, 120_000);
     prom = await startPrometheus([
       { job: 'local', address: local.address },
       { job: 'fixture', address: fixture.address },

@@ -3,6 +3,13 @@ import * as path from 'node:path';
 import { REPO } from '../helpers.js';
 import { trackProcess } from './cleanup.js';
 
+/**
+ * The suid_files search paths but /tmp, for exporters run on this machine's own root: /tmp holds
+ * the test run's own trees (debootstrap roots, engine data roots), which are not the host's and
+ * make the first SUID walk slow.
+ */
+export const SUID_PATHS_BUT_TMP = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin'].map((p) => `--collector.suid_files.paths=${p}`);
+
 export interface RunningExporter {
   child: ChildProcess;
   address: string;
