@@ -84,6 +84,22 @@ describe('file integrity monitoring (inotify through fs.watch)', () => {
     expect(c.events.filter((e) => e.name === 'hostbaseline.file.modified')).toHaveLength(1);
   });
 
+  it('a steady stream of writes is reported every window, not held back while it lasts', async () => {
+    const root = tempDir('hb-fim-stream-');
+    mkdirSync(`${root}/d`);
+    writeFileSync(`${root}/d/f`, '');
+    const c = collector();
+    fim = await startFim({ fs: new HostFs({ rootfs: root }), sink: c.sink, log: memoryLogger(), clock: systemClock, paths: ['/d'], ...opts, debounceMs: 200 });
+    // A write every 20 ms for 2 s: about ten 200 ms windows. A trailing debounce would wait for a
+    // quiet gap that never comes (or a multiple of the window) and send two or three.
+    for (let i = 0; i < 100; i++) {
+      appendFileSync(`${root}/d/f`, 'x');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    expect(c.events.filter((e) => e.name === 'hostbaseline.file.modified').length).toBeGreaterThanOrEqual(5);
+  });
+
   it('does not watch excluded directories and honours include globs (%% = any depth)', async () => {
     const root = tempDir('hb-fim-glob-');
     mkdirSync(`${root}/srv/cache/deep`, { recursive: true });

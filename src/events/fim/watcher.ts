@@ -259,9 +259,10 @@ export class FimWatcher implements RunningSource {
     if (this.stopped) return;
     if (this.pending.size === 0) this.firstPendingAt = Date.now();
     this.pending.add(local);
-    if (this.debounceTimer) clearTimeout(this.debounceTimer);
-    // Trailing debounce, but a continuous stream of changes is still reported every 4 windows.
-    const wait = Date.now() - this.firstPendingAt > 4 * this.o.debounceMs ? 0 : this.o.debounceMs;
+    // One window from the first pending change: the changes that follow it within the window are
+    // coalesced with it, and none waits longer than the window, however steady the stream.
+    if (this.debounceTimer) return;
+    const wait = Math.max(0, this.firstPendingAt + this.o.debounceMs - Date.now());
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = null;
       this.processing = this.processing.then(() => this.process()).catch((err) => this.o.log.error('fim failed', { err: (err as Error).message }));
