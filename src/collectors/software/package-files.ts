@@ -6,19 +6,20 @@ import type { CollectContext, FactRow, FactTable } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parseApkFiles, parseDiversions, parseDpkgConffiles, parseMd5sums, parseRpmFiles, type PackagedFile } from './package-files.parse.js';
 import { findRpmDatabase, forEachRpmHeader } from './rpm.js';
+import { VerifiedFiles } from './verified-files.js';
 
 /*
  * Package-file integrity, as debsums and `rpm -V` check it by hand: every file a package
  * installed is compared with the digest (and, where the manager keeps them, mode and size) it
- * was installed with. Digests are cached by (device, inode, size, mtime, ctime), so a pass after
- * the first only stats; a byte budget keeps the first pass from hurting the host.
+ * was installed with. Matches are remembered by (path, device, inode, size, mtime, ctime), so a pass
+ * after the first only stats; a byte budget keeps the first pass from hurting the host.
  */
 
 const DPKG_STATUS = '/var/lib/dpkg/status';
 const DPKG_INFO = '/var/lib/dpkg/info';
 const DPKG_DIVERSIONS = '/var/lib/dpkg/diversions';
 const APK_INSTALLED = '/lib/apk/db/installed';
-const CACHE = 'digest_cache';
+const CACHE = 'verified_files';
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 
@@ -27,15 +28,6 @@ export type ChangeKind = 'modified' | 'missing' | 'mode_changed';
 export interface Claim extends PackagedFile {
   manager: string;
   package: string;
-}
-
-interface CachedDigest {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  digests: Partial<Record<HashAlgorithm, string>>;
 }
 
 interface ManagerClaims {
@@ -170,34 +162,33 @@ export const packageFiles = defineCollector({
     const managers = (await Promise.all([debClaims(ctx), rpmClaims(ctx), apkClaims(ctx)])).filter((m): m is ManagerClaims => m !== null);
     const exclude = ctx.options.exclude as string[];
     const budget = new ByteBudget(ctx.options.io_bytes_per_second as number);
-    const oldCache = (ctx.memo.get(CACHE) as Map<string, CachedDigest> | undefined) ?? new Map<string, CachedDigest>();
-    const cache = new Map<string, CachedDigest>();
+    let verified = ctx.memo.get(CACHE) as VerifiedFiles | undefined;
+    if (!verified) ctx.memo.set(CACHE, (verified = new VerifiedFiles()));
+    verified.abandonPass();
     const buffers = new BufferPool();
     let cacheHits = 0;
 
-    // Keyed by host path: the lstat of that very entry must still show the same device, inode,
-    // size, mtime and ctime, so a cached digest is never taken for another file.
-    const digestOf = async (hostPath: string, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
-      const hit = cache.get(hostPath) ?? oldCache.get(hostPath);
-      const fresh = hit && hit.dev === st.dev && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs;
-      if (fresh && hit.digests[algorithm]) {
+    // The fingerprint covers the host path and the lstat of that very entry (device, inode,
+    // size, mtime, ctime), so a remembered match is never taken for another file or content.
+    const digestOf = async (claim: Claim, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
+      const fp = verified.fingerprint(claim.path, st, algorithm, claim.digest);
+      if (verified.has(fp)) {
         cacheHits++;
-        cache.set(hostPath, hit);
-        return hit.digests[algorithm]!;
+        verified.add(fp);
+        return claim.digest;
       }
       let real: string;
       try {
-        real = await ctx.fs.realPath(hostPath);
+        real = await ctx.fs.realPath(claim.path);
       } catch {
         return null;
       }
       const r = await hashFile(real, st, { algorithms: [algorithm], buffers, signal: ctx.signal });
       if (r.kind !== 'hashed') return null;
       await budget.spend(r.bytes, ctx.signal);
-      const entry: CachedDigest = fresh ? hit : { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, digests: {} };
-      entry.digests[algorithm] = r.hashes[algorithm]!;
-      cache.set(hostPath, entry);
-      return entry.digests[algorithm]!;
+      const digest = r.hashes[algorithm]!;
+      if (digest === claim.digest) verified.add(fp);
+      return digest;
     };
 
     const verify = async (claim: Claim): Promise<Outcome> => {
@@ -228,7 +219,7 @@ export const packageFiles = defineCollector({
         return out;
       }
       if (claim.digest === '' || !(HASH_ALGORITHMS as readonly string[]).includes(claim.algorithm)) return out;
-      const digest = await digestOf(claim.path, st, claim.algorithm as HashAlgorithm);
+      const digest = await digestOf(claim, st, claim.algorithm as HashAlgorithm);
       if (digest === null) {
         out.unreadable = true;
         ctx.parseError(claim.path, 'could not be read to verify it');
@@ -268,8 +259,7 @@ export const packageFiles = defineCollector({
         cache_hits: cacheHits - hitsBefore,
       });
     }
-    // Only files seen this pass stay cached: the cache never outgrows the packages' files.
-    ctx.memo.set(CACHE, cache);
+    verified.endPass();
     const tables: FactTable[] = [
       { name: 'package_file_changes', rows: changes },
       { name: 'package_file_change_counts', rows: [...counts.values()] },
