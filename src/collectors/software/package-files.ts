@@ -35,15 +35,20 @@ interface ManagerClaims {
   packages: number;
   /** Installed packages whose file digests are not recorded (no md5sums file). */
   withoutDigests: number;
-  claims: Claim[];
 }
 
-async function debClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+/**
+ * Receives the claims of one package at a time: checking them as they are read keeps only one
+ * package's list in memory, not the whole host's (about 100,000 files on a desktop-sized host).
+ */
+type ClaimSink = (claims: Claim[]) => Promise<void>;
+
+async function debClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const status = await ctx.fs.readTextIfExists(DPKG_STATUS);
   if (status === null) return null;
   const installed = parseDpkgConffiles(status);
   const diversions = parseDiversions((await ctx.fs.readTextIfExists(DPKG_DIVERSIONS)) ?? '');
-  const claims: Claim[] = [];
+  const divertedTo = new Map(diversions.map((d) => [d.from, d]));
   let withoutDigests = 0;
   for (const p of installed) {
     ctx.signal.throwIfAborted();
@@ -59,24 +64,27 @@ async function debClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
     const files = text === null ? [] : parseMd5sums(text, (line, reason) => ctx.parseError(file, `line ${line}: ${reason}`));
     if (text === null && p.conffiles.length === 0) withoutDigests++;
     // A conffile listed in md5sums too (old packages) is checked once, as a conffile.
+    const claims: Claim[] = [];
     for (const f of [...files.filter((f) => !conffiles.has(f.path)), ...p.conffiles]) {
       // A file diverted by another package is installed under the diverted name (as debsums reads it).
-      const d = diversions.find((x) => x.from === f.path && x.by !== p.name);
-      claims.push({ ...f, path: d ? d.to : f.path, manager: 'deb', package: p.name });
+      const d = divertedTo.get(f.path);
+      const diverted = d && d.by !== p.name ? d : undefined;
+      claims.push({ ...f, path: diverted ? diverted.to : f.path, manager: 'deb', package: p.name });
     }
+    await sink(claims);
   }
-  return { manager: 'deb', packages: installed.length, withoutDigests, claims };
+  return { manager: 'deb', packages: installed.length, withoutDigests };
 }
 
-async function apkClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+async function apkClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const text = await ctx.fs.readTextIfExists(APK_INSTALLED);
   if (text === null) return null;
   const pkgs = parseApkFiles(text, (line, reason) => ctx.parseError(APK_INSTALLED, `line ${line}: ${reason}`));
-  const claims = pkgs.flatMap((p) => p.files.map((f) => ({ ...f, manager: 'apk', package: p.name })));
-  return { manager: 'apk', packages: pkgs.length, withoutDigests: pkgs.filter((p) => p.files.every((f) => f.digest === '')).length, claims };
+  for (const p of pkgs) await sink(p.files.map((f) => ({ ...f, manager: 'apk', package: p.name })));
+  return { manager: 'apk', packages: pkgs.length, withoutDigests: pkgs.filter((p) => p.files.every((f) => f.digest === '')).length };
 }
 
-async function rpmClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+async function rpmClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const db = await findRpmDatabase(ctx);
   if (db === null) return null;
   const claims: Claim[] = [];
@@ -90,7 +98,9 @@ async function rpmClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
     if (list.files.length > 0 && list.files.every((f) => f.digest === '')) withoutDigests++;
     for (const f of list.files) claims.push({ ...f, manager: 'rpm', package: list.name });
   });
-  return { manager: 'rpm', packages, withoutDigests, claims };
+  // Headers are read synchronously from the database: the files are checked once it is closed.
+  await sink(claims);
+  return { manager: 'rpm', packages, withoutDigests };
 }
 
 /** Executables and libraries: a change to one of these is what an attacker's implant looks like. */
@@ -159,7 +169,6 @@ export const packageFiles = defineCollector({
     { name: 'concurrency', type: 'int', default: 2, help: 'Files hashed at once.' },
   ],
   async collect(ctx) {
-    const managers = (await Promise.all([debClaims(ctx), rpmClaims(ctx), apkClaims(ctx)])).filter((m): m is ManagerClaims => m !== null);
     const exclude = ctx.options.exclude as string[];
     const budget = new ByteBudget(ctx.options.io_bytes_per_second as number);
     let verified = ctx.memo.get(CACHE) as VerifiedFiles | undefined;
@@ -230,30 +239,38 @@ export const packageFiles = defineCollector({
     const changes: FactRow[] = [];
     const counts = new Map<string, FactRow>();
     const summaries: FactRow[] = [];
-    for (const m of managers) {
+    const concurrency = Math.max(1, ctx.options.concurrency as number);
+    const sources = [debClaims, rpmClaims, apkClaims];
+    for (const source of sources) {
       const [bytesBefore, hitsBefore] = [budget.bytes, cacheHits];
-      const claims = m.claims.filter((c) => !excluded(c.path, exclude));
-      const outcomes = await mapLimit(claims, Math.max(1, ctx.options.concurrency as number), verify, ctx.signal);
       const total = { modified: 0, missing: 0, mode_changed: 0, config_modified: 0, unreadable: 0 };
-      for (const o of outcomes) {
-        if (o.unreadable) total.unreadable++;
-        for (const kind of o.kinds) {
-          const c = o.claim;
-          changes.push({ manager: m.manager, package: c.package, path: c.path, kind, config: c.config, binary: isBinaryPath(c.path, o.mode) });
-          const countKind = kind === 'modified' && c.config ? 'config_modified' : kind;
-          total[countKind]++;
-          const key = `${m.manager}\u0000${c.package}\u0000${countKind}`;
-          const row = counts.get(key) ?? { manager: m.manager, package: c.package, kind: countKind, files: 0 };
-          row.files = (row.files as number) + 1;
-          counts.set(key, row);
+      let checked = 0;
+      let skipped = 0;
+      const m = await source(ctx, async (all) => {
+        const claims = all.filter((c) => !excluded(c.path, exclude));
+        checked += claims.length;
+        skipped += all.length - claims.length;
+        for (const o of await mapLimit(claims, concurrency, verify, ctx.signal)) {
+          if (o.unreadable) total.unreadable++;
+          for (const kind of o.kinds) {
+            const c = o.claim;
+            changes.push({ manager: c.manager, package: c.package, path: c.path, kind, config: c.config, binary: isBinaryPath(c.path, o.mode) });
+            const countKind = kind === 'modified' && c.config ? 'config_modified' : kind;
+            total[countKind]++;
+            const key = `${c.manager}\u0000${c.package}\u0000${countKind}`;
+            const row = counts.get(key) ?? { manager: c.manager, package: c.package, kind: countKind, files: 0 };
+            row.files = (row.files as number) + 1;
+            counts.set(key, row);
+          }
         }
-      }
+      });
+      if (m === null) continue;
       summaries.push({
         manager: m.manager,
         packages: m.packages,
         packages_without_digests: m.withoutDigests,
-        files: claims.length,
-        excluded: m.claims.length - claims.length,
+        files: checked,
+        excluded: skipped,
         ...total,
         bytes_read: budget.bytes - bytesBefore,
         cache_hits: cacheHits - hitsBefore,
