@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import bcrypt from 'bcryptjs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 
 /** The Prometheus exporter-toolkit web configuration (the subset that applies here). */
 export interface WebConfig {
