@@ -36,6 +36,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
 WORKDIR /app
 ENV NODE_ENV=production
+# Two malloc arenas instead of one per thread: 10-13 MB less resident memory (README, "Memory").
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/metrics ./metrics

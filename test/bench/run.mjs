@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { agent, measure } from './scrape.mjs';
 
+// As the bin script, npm start, the image and the chart run it.
+process.env.MALLOC_ARENA_MAX ??= '2';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 300);
