@@ -16,7 +16,7 @@ const repo = path.resolve(here, '../..');
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 300);
 const WARMUP = 50;
 // The V8 flags the bin script, npm start, the image and the chart run with; BENCH_NODE_FLAGS weighs others.
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --max-old-space-size=128').split(' ').filter(Boolean);
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--lite-mode --max-semi-space-size=1 --max-old-space-size=128').split(' ').filter(Boolean);
 
 function which(p) {
   try {
