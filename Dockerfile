@@ -36,6 +36,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
 WORKDIR /app
 ENV NODE_ENV=production
+# Two malloc arenas instead of one per thread: 10-13 MB less resident memory (README, "Memory").
+ENV MALLOC_ARENA_MAX=2
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/metrics ./metrics
@@ -43,6 +45,7 @@ COPY package.json ./
 COPY bin ./bin
 USER 65534:65534
 EXPOSE 9855
-# The V8 heap settings keep resident memory low (README, "Memory").
-ENTRYPOINT ["node", "--max-semi-space-size=1", "--max-old-space-size=128", "bin/hostbaseline-exporter.js"]
+# V8 without its optimizing compilers and a small heap keep resident memory low (README, "Memory").
+# --lite-mode is not accepted in NODE_OPTIONS, so it is set here and the chart keeps this entrypoint.
+ENTRYPOINT ["node", "--lite-mode", "--max-semi-space-size=1", "--max-old-space-size=128", "bin/hostbaseline-exporter.js"]
 CMD ["--path.rootfs=/host"]

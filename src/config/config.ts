@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import type { CollectorConfig } from '../collectors/types.js';
 import { DEFAULT_LIMITS, type CollectorSpec, type OptionSpec, type OptionValue, type RowLimits } from '../collectors/types.js';
 import { EVENT_FLAGS } from '../events/flags.js';

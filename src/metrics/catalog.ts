@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** YAML is parsed at build time; at run time only when the compiled catalog is stale (development). */
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+// YAML is parsed at build time; at run time only when the compiled catalog is stale (development).
+import { parseYaml } from '../util/yaml.js';
 
 /** Where the catalog lives: `metrics/` at the package root (same depth from src/ and dist/). */
 export const CATALOG_DIR = fileURLToPath(new URL('../../metrics/', import.meta.url));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { CIPHER_SUITES, CLIENT_AUTH_TYPES, CURVES, TLS13_SUITES, TLS_VERSIONS, type ClientAuthType, type TlsServerConfig } from './tls.js';
 
 /** The Prometheus exporter-toolkit web configuration (the subset that applies here). */

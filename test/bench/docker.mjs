@@ -87,7 +87,7 @@ export async function benchDocker() {
     const scrape = await measure(
       'hostbaseline+docker',
       process.execPath,
-      (port) => ['--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, `--collector.docker.host=unix://${socket}`, '--log.level=error'],
+      (port) => ['--lite-mode', '--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, `--collector.docker.host=unix://${socket}`, '--log.level=error'],
       '/readyz',
       200,
     );

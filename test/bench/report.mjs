@@ -35,7 +35,7 @@ async function scrapes(base, n, agent) {
 export async function benchHostReport() {
   const state = mkdtempSync(path.join(tmpdir(), 'hb-bench-report-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, '--log.level=warn'], {
+  const child = spawn(process.execPath, ['--lite-mode', '--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, '--log.level=warn'], {
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;

@@ -8,10 +8,15 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { agent, measure } from './scrape.mjs';
 
+// As the bin script, npm start, the image and the chart run it.
+process.env.MALLOC_ARENA_MAX ??= '2';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const SCRAPES = Number(process.env.BENCH_SCRAPES ?? 300);
 const WARMUP = 50;
+// The V8 flags the bin script, npm start, the image and the chart run with; BENCH_NODE_FLAGS weighs others.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--lite-mode --max-semi-space-size=1 --max-old-space-size=128').split(' ').filter(Boolean);
 
 function which(p) {
   try {
@@ -28,7 +33,7 @@ async function main() {
   const hb = await measure(
     'hostbaseline',
     process.execPath,
-    (port) => ['--max-semi-space-size=1', '--max-old-space-size=128', path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, '--log.level=warn'],
+    (port) => [...NODE_FLAGS, path.join(repo, 'bin/hostbaseline-exporter.js'), `--web.listen-address=127.0.0.1:${port}`, `--path.state=${state}`, '--log.level=warn'],
     '/readyz',
     SCRAPES,
     Number(process.env.BENCH_IDLE_SECONDS ?? 60),

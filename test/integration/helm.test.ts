@@ -149,6 +149,7 @@ describe('Helm chart', () => {
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e]));
     expect(env.K8S_NODE_NAME.valueFrom.fieldRef.fieldPath).toBe('spec.nodeName');
     expect(env.NODE_OPTIONS.value).toContain('--max-old-space-size');
+    expect(env.MALLOC_ARENA_MAX.value).toBe('2');
   });
 
   it('wires OTLP from values and headers from a Secret', () => {

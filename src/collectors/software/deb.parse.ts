@@ -1,3 +1,5 @@
+import { ownString } from '../../util/own-string.js';
+
 /** One stanza of /var/lib/dpkg/status, reduced to what the collector reports. */
 export interface DpkgEntry {
   name: string;
@@ -62,7 +64,7 @@ export function parseDpkgStatus(text: string, onBad?: (line: number, reason: str
           stanzaBad ||= `line ${lineNo}: expected "Field: value"`;
         } else {
           const name = line.slice(0, colon);
-          if (WANTED.has(name)) fields[name] = line.slice(colon + 1).trim();
+          if (WANTED.has(name)) fields[name] = ownString(line.slice(colon + 1).trim());
         }
       }
     }

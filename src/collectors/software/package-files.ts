@@ -7,19 +7,20 @@ import type { CollectContext, FactRow, FactTable } from '../types.js';
 import { defineCollector, MINUTE } from '../types.js';
 import { parseApkFiles, parseDiversions, parseDpkgConffiles, parseMd5sums, parseRpmFiles, type PackagedFile } from './package-files.parse.js';
 import { findRpmDatabase, forEachRpmHeader } from './rpm.js';
+import { VerifiedFiles } from './verified-files.js';
 
 /*
  * Package-file integrity, as debsums and `rpm -V` check it by hand: every file a package
  * installed is compared with the digest (and, where the manager keeps them, mode and size) it
- * was installed with. Digests are cached by (device, inode, size, mtime, ctime), so a pass after
- * the first only stats; a byte budget keeps the first pass from hurting the host.
+ * was installed with. Matches are remembered by (path, device, inode, size, mtime, ctime), so a pass
+ * after the first only stats; a byte budget keeps the first pass from hurting the host.
  */
 
 const DPKG_STATUS = '/var/lib/dpkg/status';
 const DPKG_INFO = '/var/lib/dpkg/info';
 const DPKG_DIVERSIONS = '/var/lib/dpkg/diversions';
 const APK_INSTALLED = '/lib/apk/db/installed';
-const CACHE = 'digest_cache';
+const CACHE = 'verified_files';
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 
@@ -30,29 +31,25 @@ export interface Claim extends PackagedFile {
   package: string;
 }
 
-interface CachedDigest {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  digests: Partial<Record<HashAlgorithm, string>>;
-}
-
 interface ManagerClaims {
   manager: string;
   packages: number;
   /** Installed packages whose file digests are not recorded (no md5sums file). */
   withoutDigests: number;
-  claims: Claim[];
 }
 
-async function debClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+/**
+ * Receives the claims of one package at a time: checking them as they are read keeps only one
+ * package's list in memory, not the whole host's (about 100,000 files on a desktop-sized host).
+ */
+type ClaimSink = (claims: Claim[]) => Promise<void>;
+
+async function debClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const status = await ctx.fs.readTextIfExists(DPKG_STATUS);
   if (status === null) return null;
   const installed = parseDpkgConffiles(status);
   const diversions = parseDiversions((await ctx.fs.readTextIfExists(DPKG_DIVERSIONS)) ?? '');
-  const claims: Claim[] = [];
+  const divertedTo = new Map(diversions.map((d) => [d.from, d]));
   let withoutDigests = 0;
   for (const p of installed) {
     ctx.signal.throwIfAborted();
@@ -68,24 +65,27 @@ async function debClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
     const files = text === null ? [] : parseMd5sums(text, (line, reason) => ctx.parseError(file, `line ${line}: ${reason}`));
     if (text === null && p.conffiles.length === 0) withoutDigests++;
     // A conffile listed in md5sums too (old packages) is checked once, as a conffile.
+    const claims: Claim[] = [];
     for (const f of [...files.filter((f) => !conffiles.has(f.path)), ...p.conffiles]) {
       // A file diverted by another package is installed under the diverted name (as debsums reads it).
-      const d = diversions.find((x) => x.from === f.path && x.by !== p.name);
-      claims.push({ ...f, path: d ? d.to : f.path, manager: 'deb', package: p.name });
+      const d = divertedTo.get(f.path);
+      const diverted = d && d.by !== p.name ? d : undefined;
+      claims.push({ ...f, path: diverted ? diverted.to : f.path, manager: 'deb', package: p.name });
     }
+    await sink(claims);
   }
-  return { manager: 'deb', packages: installed.length, withoutDigests, claims };
+  return { manager: 'deb', packages: installed.length, withoutDigests };
 }
 
-async function apkClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+async function apkClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const text = await ctx.fs.readTextIfExists(APK_INSTALLED);
   if (text === null) return null;
   const pkgs = parseApkFiles(text, (line, reason) => ctx.parseError(APK_INSTALLED, `line ${line}: ${reason}`));
-  const claims = pkgs.flatMap((p) => p.files.map((f) => ({ ...f, manager: 'apk', package: p.name })));
-  return { manager: 'apk', packages: pkgs.length, withoutDigests: pkgs.filter((p) => p.files.every((f) => f.digest === '')).length, claims };
+  for (const p of pkgs) await sink(p.files.map((f) => ({ ...f, manager: 'apk', package: p.name })));
+  return { manager: 'apk', packages: pkgs.length, withoutDigests: pkgs.filter((p) => p.files.every((f) => f.digest === '')).length };
 }
 
-async function rpmClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
+async function rpmClaims(ctx: CollectContext, sink: ClaimSink): Promise<ManagerClaims | null> {
   const db = await findRpmDatabase(ctx);
   if (db === null) return null;
   const claims: Claim[] = [];
@@ -99,7 +99,9 @@ async function rpmClaims(ctx: CollectContext): Promise<ManagerClaims | null> {
     if (list.files.length > 0 && list.files.every((f) => f.digest === '')) withoutDigests++;
     for (const f of list.files) claims.push({ ...f, manager: 'rpm', package: list.name });
   });
-  return { manager: 'rpm', packages, withoutDigests, claims };
+  // Headers are read synchronously from the database: the files are checked once it is closed.
+  await sink(claims);
+  return { manager: 'rpm', packages, withoutDigests };
 }
 
 /** Executables and libraries: a change to one of these is what an attacker's implant looks like. */
@@ -168,37 +170,35 @@ export const packageFiles = defineCollector({
     { name: 'concurrency', type: 'int', default: 2, help: 'Files hashed at once.' },
   ],
   async collect(ctx) {
-    const managers = (await Promise.all([debClaims(ctx), rpmClaims(ctx), apkClaims(ctx)])).filter((m): m is ManagerClaims => m !== null);
     const exclude = ctx.options.exclude as string[];
     const budget = new ByteBudget(ctx.options.io_bytes_per_second as number);
-    const oldCache = (ctx.memo.get(CACHE) as Map<string, CachedDigest> | undefined) ?? new Map<string, CachedDigest>();
-    const cache = new Map<string, CachedDigest>();
+    let verified = ctx.memo.get(CACHE) as VerifiedFiles | undefined;
+    if (!verified) ctx.memo.set(CACHE, (verified = new VerifiedFiles()));
+    verified.abandonPass();
     const buffers = new BufferPool();
     let cacheHits = 0;
 
-    // Keyed by host path: the lstat of that very entry must still show the same device, inode,
-    // size, mtime and ctime, so a cached digest is never taken for another file.
-    const digestOf = async (hostPath: string, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
-      const hit = cache.get(hostPath) ?? oldCache.get(hostPath);
-      const fresh = hit && hit.dev === st.dev && hit.ino === st.ino && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs;
-      if (fresh && hit.digests[algorithm]) {
+    // The fingerprint covers the host path and the lstat of that very entry (device, inode,
+    // size, mtime, ctime), so a remembered match is never taken for another file or content.
+    const digestOf = async (claim: Claim, st: Stats, algorithm: HashAlgorithm): Promise<string | null> => {
+      const fp = verified.fingerprint(claim.path, st, algorithm, claim.digest);
+      if (verified.has(fp)) {
         cacheHits++;
-        cache.set(hostPath, hit);
-        return hit.digests[algorithm]!;
+        verified.add(fp);
+        return claim.digest;
       }
       let real: string;
       try {
-        real = await ctx.fs.realPath(hostPath);
+        real = await ctx.fs.realPath(claim.path);
       } catch {
         return null;
       }
       const r = await hashFile(real, st, { algorithms: [algorithm], buffers, signal: ctx.signal });
       if (r.kind !== 'hashed') return null;
       await budget.spend(r.bytes, ctx.signal);
-      const entry: CachedDigest = fresh ? hit : { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, digests: {} };
-      entry.digests[algorithm] = r.hashes[algorithm]!;
-      cache.set(hostPath, entry);
-      return entry.digests[algorithm]!;
+      const digest = r.hashes[algorithm]!;
+      if (digest === claim.digest) verified.add(fp);
+      return digest;
     };
 
     // `entry` is the lstat of the entry itself, as rpm -V looks at it (links in parent directories resolved inside the root).
@@ -227,7 +227,7 @@ export const packageFiles = defineCollector({
         return out;
       }
       if (claim.digest === '' || !(HASH_ALGORITHMS as readonly string[]).includes(claim.algorithm)) return out;
-      const digest = await digestOf(claim.path, st, claim.algorithm as HashAlgorithm);
+      const digest = await digestOf(claim, st, claim.algorithm as HashAlgorithm);
       if (digest === null) {
         out.unreadable = true;
         ctx.parseError(claim.path, 'could not be read to verify it');
@@ -235,13 +235,9 @@ export const packageFiles = defineCollector({
       return out;
     };
 
-    const changes: FactRow[] = [];
-    const counts = new Map<string, FactRow>();
-    const summaries: FactRow[] = [];
-    for (const m of managers) {
-      const [bytesBefore, hitsBefore] = [budget.bytes, cacheHits];
-      const claims = m.claims.filter((c) => !excluded(c.path, exclude));
-      // One directory at a time: its links are resolved once for all of its files.
+    const concurrency = Math.max(1, ctx.options.concurrency as number);
+    // One directory at a time: its links are resolved once for all of its files.
+    const verifyByDirectory = async (claims: Claim[]): Promise<Outcome[]> => {
       const byDir = new Map<string, Claim[]>();
       for (const c of claims) {
         const dir = posix.dirname(c.path);
@@ -251,7 +247,7 @@ export const packageFiles = defineCollector({
       }
       const perDir = await mapLimit(
         [...byDir],
-        Math.max(1, ctx.options.concurrency as number),
+        concurrency,
         async ([dir, list]) => {
           const stats = await ctx.fs.lstatEntries(dir, list.map((c) => posix.basename(c.path)));
           const done: Outcome[] = [];
@@ -260,34 +256,49 @@ export const packageFiles = defineCollector({
         },
         ctx.signal,
       );
-      const outcomes = perDir.flat();
+      return perDir.flat();
+    };
+
+    const changes: FactRow[] = [];
+    const counts = new Map<string, FactRow>();
+    const summaries: FactRow[] = [];
+    const sources = [debClaims, rpmClaims, apkClaims];
+    for (const source of sources) {
+      const [bytesBefore, hitsBefore] = [budget.bytes, cacheHits];
       const total = { modified: 0, missing: 0, mode_changed: 0, config_modified: 0, unreadable: 0 };
-      for (const o of outcomes) {
-        if (o.unreadable) total.unreadable++;
-        for (const kind of o.kinds) {
-          const c = o.claim;
-          changes.push({ manager: m.manager, package: c.package, path: c.path, kind, config: c.config, binary: isBinaryPath(c.path, o.mode) });
-          const countKind = kind === 'modified' && c.config ? 'config_modified' : kind;
-          total[countKind]++;
-          const key = `${m.manager}\u0000${c.package}\u0000${countKind}`;
-          const row = counts.get(key) ?? { manager: m.manager, package: c.package, kind: countKind, files: 0 };
-          row.files = (row.files as number) + 1;
-          counts.set(key, row);
+      let checked = 0;
+      let skipped = 0;
+      const m = await source(ctx, async (all) => {
+        const claims = all.filter((c) => !excluded(c.path, exclude));
+        checked += claims.length;
+        skipped += all.length - claims.length;
+        for (const o of await verifyByDirectory(claims)) {
+          if (o.unreadable) total.unreadable++;
+          for (const kind of o.kinds) {
+            const c = o.claim;
+            changes.push({ manager: c.manager, package: c.package, path: c.path, kind, config: c.config, binary: isBinaryPath(c.path, o.mode) });
+            const countKind = kind === 'modified' && c.config ? 'config_modified' : kind;
+            total[countKind]++;
+            const key = `${c.manager}\u0000${c.package}\u0000${countKind}`;
+            const row = counts.get(key) ?? { manager: c.manager, package: c.package, kind: countKind, files: 0 };
+            row.files = (row.files as number) + 1;
+            counts.set(key, row);
+          }
         }
-      }
+      });
+      if (m === null) continue;
       summaries.push({
         manager: m.manager,
         packages: m.packages,
         packages_without_digests: m.withoutDigests,
-        files: claims.length,
-        excluded: m.claims.length - claims.length,
+        files: checked,
+        excluded: skipped,
         ...total,
         bytes_read: budget.bytes - bytesBefore,
         cache_hits: cacheHits - hitsBefore,
       });
     }
-    // Only files seen this pass stay cached: the cache never outgrows the packages' files.
-    ctx.memo.set(CACHE, cache);
+    verified.endPass();
     const tables: FactTable[] = [
       { name: 'package_file_changes', rows: changes },
       { name: 'package_file_change_counts', rows: [...counts.values()] },
