@@ -80,7 +80,7 @@ export function createEventMetrics(registry?: Registry): EventMetrics {
     fimWatchErrors: (count = 1) => watchErrors.inc(count),
     register(registry) {
       if (!registry) return;
-      for (const m of [events, dropped, exported, failures, queue, watches, watchErrors]) registry.registerMetric(m);
+      for (const m of [events, dropped, bySeverity, exported, failures, queue, watches, watchErrors]) registry.registerMetric(m);
     },
     totals: () => ({ ...t, droppedByReason: { ...byReason } }),
   };

@@ -95,14 +95,16 @@ describe.skipIf(!hasPrometheus)('dashboards against a real Prometheus', () => {
       [local, fixture].map((e) => waitFor('readiness', async () => (await fetch(`${e.url}/readyz`)).ok, 180_000, 250)),
     );
     // File changes make FIM produce events; a burst into a one-record queue makes it drop some,
-    // so that the event families, dropped events included, have series.
+    // so that the event families, dropped events included, have series. A setuid file outside
+    // package directories is a high-risk (ERROR) event of the risk table.
     await waitFor(
-      'events from FIM, some dropped',
+      'events from FIM, some dropped, one high-risk',
       async () => {
         mkdirSync(fimDir, { recursive: true });
         for (let i = 0; i < 50; i++) writeFileSync(path.join(fimDir, `f${Date.now()}-${i}`), 'x');
+        writeFileSync(path.join(fimDir, `suid-${Date.now()}`), '#!/bin/sh\n', { mode: 0o4755 });
         const text = await (await fetch(`${local.url}/metrics`)).text();
-        return /^hostbaseline_events_total\{/m.test(text) && /^hostbaseline_events_dropped_total\{/m.test(text);
+        return /^hostbaseline_events_total\{/m.test(text) && /^hostbaseline_events_dropped_total\{/m.test(text) && /^hostbaseline_events_severity_total\{[^}]*severity="ERROR"/m.test(text);
       },
       30_000,
       500,
@@ -115,6 +117,9 @@ describe.skipIf(!hasPrometheus)('dashboards against a real Prometheus', () => {
       [ALERTS],
     );
     await waitForTargetsUp(prom, 2);
+    // increase() of the high-risk counter needs it to grow while Prometheus watches: one more.
+    await waitFor('one scrape of each target', async () => (await prom.query('count_over_time(up[1m])')).length === 2, 30_000, 250);
+    writeFileSync(path.join(fimDir, `suid-${Date.now()}`), '#!/bin/sh\n', { mode: 0o4755 });
     // rate() needs two samples in its window: wait for at least 3 scrapes of each target.
     await waitFor('three scrapes of each target', async () => {
       const r = await prom.query('count_over_time(up[1m])');
