@@ -146,7 +146,9 @@ export const packageFiles = defineCollector({
   area: 'software',
   description:
     'Package-file integrity: the files of every deb, rpm and apk package checked against the digests, sizes and modes recorded at install time, like debsums and rpm -V; changed config files reported apart. Digests are cached by (dev, inode, size, mtime, ctime).',
-  defaultEnabled: true,
+  // Opt-in (--collector.package_files): its first pass reads every packaged file (gigabytes on a
+  // server) and holds back readiness until it is done.
+  defaultEnabled: false,
   interval: 60 * MINUTE,
   timeout: 30 * MINUTE,
   tables: [
