@@ -3,27 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { packageFiles } from '../../dist/collectors/software/package-files.js';
-import { createCommandRunner } from '../../dist/host/commands.js';
-import { HostFs } from '../../dist/host/hostfs.js';
-import { silentLogger } from '../../dist/util/logger.js';
+import { liveContext } from './live-context.mjs';
 
-function context(memo) {
-  const options = { ...Object.fromEntries(packageFiles.options.map((o) => [o.name, o.default])), io_bytes_per_second: 0 };
-  return {
-    fs: new HostFs({ rootfs: '/' }),
-    clock: { now: () => Date.now() },
-    log: silentLogger,
-    options,
-    signal: new AbortController().signal,
-    commands: createCommandRunner(),
-    memo,
-    parseError() {},
-  };
-}
 
 async function pass(memo) {
   const t0 = performance.now();
-  const tables = await packageFiles.collect(context(memo));
+  const tables = await packageFiles.collect(liveContext(packageFiles, memo, { io_bytes_per_second: 0 }));
   const ms = performance.now() - t0;
   const summary = tables.find((t) => t.name === 'package_integrity_summary').rows.find((r) => r.manager === 'deb');
   return { ms, summary, changes: tables.find((t) => t.name === 'package_file_changes').rows.filter((r) => r.manager === 'deb') };

@@ -2,10 +2,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { processes } from '../../dist/collectors/processes/processes.js';
-import { HostFs } from '../../dist/host/hostfs.js';
-import { createCommandRunner } from '../../dist/host/commands.js';
-import { silentLogger } from '../../dist/util/logger.js';
-import { DEFAULT_LIMITS } from '../../dist/collectors/types.js';
+import { liveContext } from './live-context.mjs';
 
 const CHILDREN = 2000;
 const RUNS = 7;
@@ -20,21 +17,6 @@ function spawnSleepers(n) {
   })));
 }
 
-function context(memo) {
-  const options = Object.fromEntries((processes.options ?? []).map((o) => [o.name, o.default]));
-  return {
-    fs: new HostFs({ rootfs: '/' }),
-    clock: { now: () => Date.now() },
-    log: silentLogger,
-    options,
-    signal: new AbortController().signal,
-    commands: createCommandRunner(),
-    memo,
-    parseError() {},
-    limits: DEFAULT_LIMITS,
-    capped() {},
-  };
-}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,11 +29,11 @@ export async function benchProcesses() {
     const memo = new Map();
     let rows = 0;
     // First refresh fills the executable hash cache; the steady state is what matters.
-    await processes.collect(context(memo));
+    await processes.collect(liveContext(processes, memo));
     const times = [];
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
-      const tables = await processes.collect(context(memo));
+      const tables = await processes.collect(liveContext(processes, memo));
       times.push(performance.now() - t0);
       rows = tables.find((t) => t.name === 'processes').rows.length;
     }
