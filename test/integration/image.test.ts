@@ -59,7 +59,8 @@ async function scrapeWhenCollected(what: string, url: string): Promise<string> {
     `${what}: the first run of ${COMPARED.join(', ')}`,
     async () => {
       const text = await scrape(url);
-      const done = COMPARED.every((c) => samples(text, 'hostbaseline_collector_last_success_timestamp_seconds').some((l) => labels(l).collector === c && value(l) > 0));
+      // hostbaseline_collector_success is served by default (the per-collector timestamps only with --web.collector-metrics=full).
+      const done = COMPARED.every((c) => samples(text, 'hostbaseline_collector_success').some((l) => labels(l).collector === c && value(l) === 1));
       return done ? text : null;
     },
     10 * 60_000,
