@@ -58,6 +58,8 @@ async function scrapeWhenCollected(what: string, url: string): Promise<string> {
   return waitFor(
     `${what}: the first run of ${COMPARED.join(', ')}`,
     async () => {
+      // Every collector's first run done (what the readiness probe waits for), then the compared ones succeeded.
+      if ((await fetch(`${url}/readyz`)).status !== 200) return null;
       const text = await scrape(url);
       // hostbaseline_collector_success is served by default (the per-collector timestamps only with --web.collector-metrics=full).
       const done = COMPARED.every((c) => samples(text, 'hostbaseline_collector_success').some((l) => labels(l).collector === c && value(l) === 1));
